@@ -1,0 +1,67 @@
+"""``references/*.bib`` → ``{key: Reference}``; syntax errors name the file and line."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bibmodel
+
+from .errors import Diagnostic, Location, Severity, relative_to
+from .latex import decode
+from .model import Reference
+from .names import parse_names
+from .sources import read_text
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    references: dict[str, Reference]
+    problems: tuple[Diagnostic, ...]
+    """Malformed entries and duplicate keys; the rest of the library still loads."""
+
+
+def load_library(root: Path) -> Library:
+    folder = root / "references"
+    files = sorted(folder.glob("*.bib")) if folder.is_dir() else []
+    references: dict[str, Reference] = {}
+    problems: list[Diagnostic] = []
+    for path in files:
+        rel = relative_to(path, root)
+        parse_bibtex(read_text(path, root), rel, references, problems)
+    return Library(references, tuple(problems))
+
+
+def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic]) -> None:
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            first = into.get(block.key)
+            where = f" (first defined at {first.location})" if first else ""
+            problems.append(Diagnostic("duplicate-key", Severity.ERROR,
+                                       f"duplicate citation key {block.key!r}{where}: rename or delete one entry", Location(path, line)))
+        else:
+            reason = str(getattr(block, "error", "")).strip().splitlines()[0:1]
+            detail = f" ({reason[0]})" if reason else ""
+            problems.append(Diagnostic("bib-syntax", Severity.ERROR,
+                                       f"malformed BibTeX entry{detail}: check braces, quotes and commas", Location(path, line)))
+    for entry in library.entries:
+        location = Location(path, entry.start_line + 1)
+        if entry.key in into:
+            problems.append(Diagnostic("duplicate-key", Severity.ERROR,
+                                       f"duplicate citation key {entry.key!r} (first defined at {into[entry.key].location}): rename or delete one entry", location))
+            continue
+        into[entry.key] = to_reference(entry, location)
+
+
+def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
+    raw = {f.key.lower(): str(f.value).strip() for f in entry.fields}
+    fields = {k: " ".join(decode(v).split()) for k, v in raw.items() if k not in NAME_FIELDS}
+    names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
+    return Reference(entry.key, entry.entry_type.lower(), fields, names, location, raw)

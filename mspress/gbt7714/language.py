@@ -1,0 +1,41 @@
+"""Decide an entry's language: ``langid``/``language`` first, else the script of its text."""
+from __future__ import annotations
+
+from typing import Literal, Mapping
+
+EntryLang = Literal["zh", "ja", "ko", "ru", "en"]
+
+_LANG_NAMES: dict[str, EntryLang] = {
+    "chinese": "zh", "zh": "zh", "zh-cn": "zh", "zh-hans": "zh", "zh-hant": "zh", "pinyin": "zh", "中文": "zh",
+    "japanese": "ja", "ja": "ja", "korean": "ko", "ko": "ko", "russian": "ru", "ru": "ru",
+}
+
+
+def entry_language(fields: Mapping[str, str], names_text: str = "") -> EntryLang:
+    for field in ("langid", "language"):
+        value = fields.get(field, "").strip().lower()
+        if value:
+            return _LANG_NAMES.get(value, "en")
+    sample = fields.get("title", "") + names_text
+    return script_language(sample)
+
+
+def script_language(text: str) -> EntryLang:
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "ja"
+    if any("\uac00" <= ch <= "\ud7af" for ch in text):
+        return "ko"
+    if any(is_cjk(ch) for ch in text):
+        return "zh"
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return "ru"
+    return "en"
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002ffff"
+
+
+def uses_cjk_terms(lang: EntryLang) -> bool:
+    """Chinese and Japanese entries take 等/译/版; the others take et al./trans./ed."""
+    return lang in ("zh", "ja")

@@ -1,0 +1,225 @@
+"""Rewrite pandoc's AST: citation marks, cross references, numbered headings and captions, inlined figures.
+
+Numbers come from ``citations.number`` and ``crossref.number_blocks``; nothing here decides a number.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .citations import NARRATIVE, compress, is_crossref, locator_text, split_known
+from .crossref import Labels
+from .errors import Diagnostic, Location, Severity
+from .model import Numbering, SourceText
+
+Node = dict[str, Any]
+INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+                "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".webp": "image/webp"}
+LABEL_WORDS = {"fig": ("图", "Fig. "), "tbl": ("表", "Table ")}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+def raw(markup: str) -> Node:
+    return {"t": "RawInline", "c": ["html", markup]}
+
+
+def text(value: str) -> Node:
+    return {"t": "Str", "c": value}
+
+
+def span(classes: list[str], inlines: list[Node]) -> Node:
+    return {"t": "Span", "c": [["", classes, []], inlines]}
+
+
+@dataclass
+class Resolver:
+    numbering: Numbering
+    labels: Labels
+    known_keys: set[str]
+    heading_numbers: dict[int, str]
+    root: Path
+    part: SourceText
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    # --- problems -------------------------------------------------------------------------
+    def locate(self, needle: str) -> Location:
+        offset = self.part.text.find(needle)
+        return Location.in_text(self.part.path, self.part.text, max(offset, 0))
+
+    def problem(self, code: str, needle: str, message: str) -> None:
+        self.problems.append(Diagnostic(code, Severity.ERROR, message, self.locate(needle)))
+
+    # --- traversal ------------------------------------------------------------------------
+    def visit(self, node: Any) -> None:
+        if isinstance(node, list):
+            if node and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in node):
+                node[:] = self.inlines(node)
+            else:
+                for item in node:
+                    self.visit(item)
+        elif isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Header":
+                self.header(node)
+            elif kind == "Figure":
+                self.caption(node, "fig")
+            elif kind == "Table":
+                self.caption(node, "tbl")
+            self.visit(node.get("c"))
+
+    def inlines(self, items: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        for item in items:
+            kind = item["t"]
+            if kind == "Cite":
+                out.extend(self.cite(item, out))
+            elif kind == "Str" and "@" in item["c"]:
+                out.extend(self.narrative_in_text(item["c"], out))
+            elif kind == "Image":
+                self.image(item)
+                out.append(item)
+            else:
+                if kind not in ("Str", "Code", "Math", "RawInline"):
+                    self.visit(item.get("c"))
+                out.append(item)
+        return out
+
+    # --- citations and cross references ---------------------------------------------------
+    def cite(self, node: Node, before: list[Node]) -> list[Node]:
+        items = node["c"][0]
+        resolved = [split_known(c["citationId"], self.known_keys | set(self.labels.numbers)) for c in items]
+        keys = [k for k, _ in resolved]
+        trailing = "".join(rest for _, rest in resolved)
+        after = [text(trailing)] if trailing else []
+        if all(is_crossref(k) for k in keys):
+            refs: list[Node] = []
+            for i, key in enumerate(keys):
+                refs.extend(([text("，")] if i else []) + [self.crossref(key)])
+            return refs + after
+        locators = [locator_text(_plain(c["citationSuffix"])) for c in items]
+        narrative = items[0]["citationMode"]["t"] == "AuthorInText"
+        return [self.citation_mark(keys, locators, narrative, before)] + after
+
+    def narrative_in_text(self, value: str, before: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        pos = 0
+        for m in NARRATIVE.finditer(value):
+            key, rest = split_known(m.group("key"), self.known_keys | set(self.labels.numbers))
+            if value[pos : m.start()]:
+                out.append(text(value[pos : m.start()]))
+            if is_crossref(key):
+                out.append(self.crossref(key))
+            else:
+                out.append(self.citation_mark([key], [""], True, before + out))
+            pos = m.start() + 1 + len(key)
+        if value[pos:]:
+            out.append(text(value[pos:]))
+        return out
+
+    def crossref(self, key: str) -> Node:
+        number = self.labels.numbers.get(key)
+        if number is None:
+            self.problem("undefined-crossref", f"@{key}", f"unknown cross reference @{key}: label a figure, table or heading {{#{key}}}")
+            return text(f"??{key}")
+        kind = self.labels.kinds[key]
+        word = LABEL_WORDS.get(kind, ("", ""))[0]
+        return raw(f'<a class="xref" href="#{html.escape(key)}">{word}{number}</a>')
+
+    def citation_mark(self, keys: list[str], locators: list[str], narrative: bool, before: list[Node]) -> Node:
+        numbers = []
+        for key in keys:
+            number = self.numbering.numbers.get(key)
+            if number is None:
+                self.problem("undefined-citation", f"@{key}", f"unknown citation key @{key}: add it to references/*.bib or fix the key")
+                return text(f"[?{key}]")
+            numbers.append((number, key))
+        by_number = {n: k for n, k in numbers}
+
+        def link(n: int) -> str:
+            return f'<a href="#ref-{html.escape(by_number[n])}">{n}</a>'
+
+        if any(locators):
+            body = "".join(f"[{link(n)}]{html.escape(loc)}" for (n, _), loc in zip(numbers, locators))
+        else:
+            runs = compress(by_number)
+            body = "[" + ",".join(link(a) if a == b else f"{link(a)}-{link(b)}" for a, b in runs) + "]"
+        if narrative:
+            prefix = "" if _ends_with(before, "文献") else "文献"
+            return raw(f'<span class="cite-inline">{prefix}{body}</span>')
+        return raw(f'<sup class="cite">{body}</sup>')
+
+    # --- blocks ------------------------------------------------------------------------------
+    def header(self, node: Node) -> None:
+        number = self.heading_numbers.get(id(node))
+        if number:
+            node["c"][2][:0] = [span(["secnum"], [text(number)])]
+
+    def caption(self, node: Node, kind: str) -> None:
+        number = node.get("_number")
+        if number is None:
+            return
+        attrs = dict(node["c"][0][2])
+        if kind == "fig":
+            image = _first_image(node["c"][2])
+            if image is not None:
+                attrs.update(dict(image["c"][0][2]))
+        caption_blocks = node["c"][1][1]
+        zh_inlines = caption_blocks[0]["c"] if caption_blocks else []
+        zh_word, en_word = LABEL_WORDS[kind]
+        lines = [span(["caption-zh"], [span(["caption-label"], [text(f"{zh_word}{number}")]), *zh_inlines])]
+        if attrs.get("caption-en"):
+            lines += [{"t": "LineBreak"}, span(["caption-en"], [span(["caption-label"], [text(f"{en_word}{number}")]), text(attrs["caption-en"])])]
+        node["c"][1][1] = [{"t": "Plain", "c": lines}]
+
+    def image(self, node: Node) -> None:
+        target = node["c"][2][0]
+        if target.startswith("data:"):
+            return
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
+            self.problem("missing-figure", target, f"figure {target!r} is not a project file: copy it under manuscript/figures/")
+            return
+        manuscript = (self.root / "manuscript").resolve()
+        path = (manuscript / target).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            self.problem("missing-figure", target, f"figure {target!r} is outside the project: copy it under manuscript/figures/")
+            return
+        mime = IMAGE_TYPES.get(path.suffix.lower())
+        if mime is None:
+            self.problem("missing-figure", target, f"figure {target!r}: use SVG, PNG, JPEG, GIF or WebP")
+            return
+        if not path.is_file():
+            self.problem("missing-figure", target, f"figure file not found: {target} (paths are relative to manuscript/)")
+            return
+        data = path.read_bytes()
+        if len(data) > MAX_IMAGE_BYTES:
+            self.problem("missing-figure", target, f"figure {target!r} is larger than 20 MB")
+            return
+        node["c"][2][0] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _first_image(blocks: list[Node]) -> Node | None:
+    for block in blocks:
+        for inline in block.get("c", []) if isinstance(block.get("c"), list) else []:
+            if isinstance(inline, dict) and inline.get("t") == "Image":
+                return inline
+    return None
+
+
+def _plain(inlines: list[Node]) -> str:
+    parts = []
+    for item in inlines:
+        if item["t"] == "Str":
+            parts.append(item["c"])
+        elif item["t"] in ("Space", "SoftBreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _ends_with(before: list[Node], word: str) -> bool:
+    return bool(before) and before[-1].get("t") == "Str" and before[-1]["c"].endswith(word)
