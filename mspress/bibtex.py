@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .sources import read_text
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
+_ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 
 
@@ -24,6 +26,8 @@ class Library:
     references: dict[str, Reference]
     problems: tuple[Diagnostic, ...]
     """Malformed entries and duplicate keys; the rest of the library still loads."""
+    broken_keys: frozenset[str]
+    """Keys of malformed entries (so citing them is not reported a second time)."""
 
 
 def load_library(root: Path) -> Library:
@@ -31,13 +35,15 @@ def load_library(root: Path) -> Library:
     files = sorted(folder.glob("*.bib")) if folder.is_dir() else []
     references: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
+    broken: set[str] = set()
     for path in files:
-        rel = relative_to(path, root)
-        parse_bibtex(read_text(path, root), rel, references, problems)
-    return Library(references, tuple(problems))
+        parse_bibtex(read_text(path, root), relative_to(path, root), references, problems, broken)
+    return Library(references, tuple(problems), frozenset(broken))
 
 
-def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic]) -> None:
+def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str] | None = None) -> None:
+    """Parse one file into ``into``; malformed entries go to ``problems`` and their keys to ``broken``."""
+    broken = set() if broken is None else broken
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -47,10 +53,15 @@ def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: li
             problems.append(Diagnostic("duplicate-key", Severity.ERROR,
                                        f"duplicate citation key {block.key!r}{where}: rename or delete one entry", Location(path, line)))
         else:
-            reason = str(getattr(block, "error", "")).strip().splitlines()[0:1]
-            detail = f" ({reason[0]})" if reason else ""
+            error = getattr(block, "error", None)
+            reason = " ".join(str(getattr(error, "abort_reason", "") or error or "").split())
+            key = _ENTRY_KEY.match(block.raw or "")
+            name = f" {key.group(1)!r}" if key else ""
+            if key:
+                broken.add(key.group(1))
+            detail = f": {reason}" if reason else ""
             problems.append(Diagnostic("bib-syntax", Severity.ERROR,
-                                       f"malformed BibTeX entry{detail}: check braces, quotes and commas", Location(path, line)))
+                                       f"malformed BibTeX entry{name}{detail}; check braces, quotes and commas", Location(path, line)))
     for entry in library.entries:
         location = Location(path, entry.start_line + 1)
         if entry.key in into:

@@ -24,6 +24,7 @@ _ITEM = re.compile(rf"(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _ESCAPED = re.compile(r"\\[\[\]@\\`*_~]")
+_URL = re.compile(r"\]\([^)\s]*[^)]*\)|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)\]>]+")
 
 
 def clean_key(raw: str) -> str:
@@ -59,9 +60,14 @@ def is_crossref(key: str) -> bool:
 
 def _blank_code(text: str) -> str:
     """Replace code and escapes by spaces of equal length so offsets stay true."""
-    for pattern in (_FENCE, _CODE_SPAN, _ESCAPED):
+    for pattern in (_FENCE, _CODE_SPAN, _ESCAPED, _URL):
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     return text
+
+
+def narrative_matches(text: str) -> Iterator[re.Match[str]]:
+    """Narrative ``@key`` matches outside code, escapes and URLs (offsets are those of ``text``)."""
+    return NARRATIVE.finditer(_blank_code(text))
 
 
 @dataclass(frozen=True, slots=True)

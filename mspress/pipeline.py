@@ -35,7 +35,7 @@ def resolve(root: Path) -> Resolved:
     library = load_library(root)
     known = set(library.references)
     citations = tuple(c for part in manuscript.parts for c in extract(part, known))
-    problems = list(library.problems) + _undefined(citations, known)
+    problems = list(library.problems) + _undefined(citations, known | library.broken_keys)
     if problems:
         raise ManuscriptErrors(problems)
     return Resolved(manuscript, library.references, citations, number(citations, known))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .citations import NARRATIVE, compress, is_crossref, locator_text, split_known
+from .citations import compress, narrative_matches, is_crossref, locator_text, split_known
 from .crossref import Labels
 from .errors import Diagnostic, Location, Severity
 from .model import Numbering, SourceText
@@ -109,7 +109,7 @@ class Resolver:
     def narrative_in_text(self, value: str, before: list[Node]) -> list[Node]:
         out: list[Node] = []
         pos = 0
-        for m in NARRATIVE.finditer(value):
+        for m in narrative_matches(value):
             key, rest = split_known(m.group("key"), self.known_keys | set(self.labels.numbers))
             if value[pos : m.start()]:
                 out.append(text(value[pos : m.start()]))

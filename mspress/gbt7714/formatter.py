@@ -152,7 +152,7 @@ def _book(out: _Out, e: _Entry) -> None:
     p = e.punct
     _translator(out, e)
     if e.edition():
-        out.add(f"{e.edition()}. ")
+        out.add(_period(e.edition()))
     out.add(f"{e.publisher()}{p.comma}{e.year()}")
     if e.pages():
         out.add(f"{p.colon}{e.pages()}")

@@ -1,0 +1,82 @@
+"""Building a small project: what the HTML holds and how the pieces are numbered."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def build_html(project: Path, cli: Cli, *extra: str) -> str:
+    code, out, err = cli("build", "-C", str(project), "--format", "html", *extra)
+    assert (code, err) == (0, "")
+    return (project / "output" / "manuscript.html").read_text(encoding="utf-8")
+
+
+def marks(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<(?:sup class="cite"|span class="cite-inline")>(.*?)</(?:sup|span)>', html)]
+
+
+def test_citation_marks_follow_first_citation_with_ranges_and_locators(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    assert marks(html) == ["[1]", "[1-3]", "[2]", "[3]25", "文献[3]"]
+
+
+def test_superscript_for_bracketed_and_inline_for_narrative(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    assert '<sup class="cite">[<a href="#ref-wang2020">1</a>]</sup>' in html
+    assert '文献<span class="cite-inline">[<a href="#ref-smith2019">2</a>]</span>指出' in html
+    assert '另见<span class="cite-inline">文献[<a href="#ref-lee2018">3</a>]</span>。' in html
+
+
+def test_cross_references_inside_chinese_text(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    assert '如<a class="xref" href="#fig:demo">图1</a>所示' in html
+    assert '见<a class="xref" href="#sec:intro">1</a>节' in html
+
+
+def test_headings_are_numbered_and_figures_captioned_in_both_languages(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    assert '<span class="secnum">1</span>引言' in html
+    assert '<span class="secnum">1.1</span>方法' in html
+    assert '<span class="caption-label">图1</span>示意图' in html
+    assert '<span class="caption-label">Fig. 1</span>A demonstration' in html
+    assert 'src="data:image/svg+xml;base64,' in html
+
+
+def test_reference_list_in_citation_order_with_entry_language(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    items = re.findall(r'<li id="ref-(\w+)"[^>]*><span class="ref-label">\[(\d+)\]</span>(.*?)</li>', html)
+    assert [(k, n) for k, n, _ in items] == [("wang2020", "1"), ("smith2019", "2"), ("lee2018", "3")]
+    assert items[0][2].startswith("王五, 赵六. 深部脑刺激的研究进展[J]. 中华神经科杂志, 2020, 53(2): 100-105.")
+    assert "SMITH J A, DOE J, ROE R, et al." in items[1][2]
+
+
+def test_style_switch_to_2025(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli, "--style", "gb7714-2025")
+    assert "王五，赵六. 深部脑刺激的研究进展[J]. 中华神经科杂志，2020，53（2）：100-105." in html
+    assert "Smith J A，Doe J，Roe R，et al." in html
+
+
+def test_style_setting_in_pyproject(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "pyproject.toml").write_text('[tool.mspress]\nstyle = "gb7714-2025"\n', encoding="utf-8")
+    assert "王五，赵六." in build_html(root, cli)
+
+
+def test_front_matter_fields(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    for text in ("测试文章", "A test article", "张三<sup class=\"aff-mark\">1*</sup>", "李四<sup class=\"aff-mark\">1,2</sup>",
+                 "【摘要】", "这是中文摘要。", "【关键词】</span>测试；引用", "中图分类号：R749.4", "文献标志码：A",
+                 "【Abstract】", "This is the English abstract.", "【Keywords】</span>test; citation",
+                 "收稿日期：2021-01-24", "基金项目：国家自然科学基金（81900000）", "通信作者：张三，E-mail：zhangsan@example.org",
+                 "测试学报", "2024年第5卷第1期", "Journal of Tests, 2024, Vol.5, No.1"):
+        assert text in html, text
+
+
+def test_project_template_overrides_packaged_one(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "templates").mkdir()
+    (root / "templates" / "screen.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
+    assert "rebeccapurple" in build_html(root, cli)
