@@ -20,10 +20,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a Chinese journal article: Markdown + BibTeX → HTML and PDF.")
     sub = p.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build output/manuscript.html and .pdf (the default)")
-    for cmd in (p, b):
-        cmd.add_argument("-C", dest="directory", default=None, metavar="DIR", help="project directory (default: the current one)")
-    b.add_argument("--style", choices=STYLES, help="reference style (overrides [tool.mspress] style)")
-    b.add_argument("--format", dest="formats", action="append", choices=("html", "pdf"), help="write only this format (repeatable)")
+    # Build options work with and without the word "build"; SUPPRESS keeps the subcommand from resetting them.
+    for cmd, default in ((p, None), (b, argparse.SUPPRESS)):
+        cmd.add_argument("-C", dest="directory", default=default, metavar="DIR", help="project directory (default: the current one)")
+        cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides [tool.mspress] style)")
+        cmd.add_argument("--format", dest="formats", action="append", choices=("html", "pdf"), default=default,
+                         help="write only this format (repeatable; default: html and pdf)")
     return p
 
 
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "build"
     try:
         if command == "build":
-            return _build(root, getattr(args, "style", None), tuple(getattr(args, "formats", None) or ("html", "pdf")))
+            return _build(root, args.style, tuple(args.formats or ("html", "pdf")))
     except ManuscriptErrors as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)

@@ -1,0 +1,73 @@
+"""Time the example build as whole processes against pandoc --citeproc on the same input.
+
+Usage: python benchmarks/build_time.py [--runs N] [-C DIR]
+
+Each run is a cold process. Prints the median wall time and peak memory (max RSS) of
+  mspress   python build.py -C DIR                    (HTML + PDF, GB/T 7714 by our engine)
+  mspress-html  python build.py -C DIR --format html   (HTML only)
+  pandoc    pandoc --citeproc sections.md -o x.html    (HTML only, pandoc's default CSL style)
+and the ratio of each to pandoc, measured in the same run because the machine is noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--runs", type=int, default=5)
+    args.add_argument("-C", dest="directory", default=str(REPO))
+    opts = args.parse_args(argv)
+    import pypandoc
+
+    project = Path(opts.directory).resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name in ("manuscript", "references", "pyproject.toml"):
+            source = project / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, work / name)
+        sections = sorted((work / "manuscript").glob("[0-9]*-*.md"))
+        (work / "all.md").write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sections), encoding="utf-8")
+        bibs = [str(p) for p in sorted((work / "references").glob("*.bib"))]
+        commands = {
+            "mspress (HTML+PDF)": [sys.executable, str(REPO / "build.py"), "-C", str(work)],
+            "mspress (HTML)": [sys.executable, str(REPO / "build.py"), "-C", str(work), "--format", "html"],
+            "pandoc --citeproc (HTML)": [pypandoc.get_pandoc_path(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
+                                         "-s", "--metadata", "title=x", "-o", "pandoc.html"],
+        }
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(opts.runs):  # interleaved, so drift hits every command alike
+            for name, cmd in commands.items():
+                results[name].append(run(cmd, work))
+    baseline = statistics.median(w for w, _ in results["pandoc --citeproc (HTML)"])
+    print(f"{opts.runs} cold runs each, {os.cpu_count()} cores; median wall time, max peak RSS")
+    for name, samples in results.items():
+        wall = statistics.median(w for w, _ in samples)
+        rss = max(m for _, m in samples)
+        print(f"{name:28s} {wall * 1000:8.0f} ms  {rss:6.0f} MB  {wall / baseline:5.1f}× pandoc")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
