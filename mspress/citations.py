@@ -58,16 +58,16 @@ def is_crossref(key: str) -> bool:
     return key.startswith(CROSSREF_PREFIXES)
 
 
-def _blank_code(text: str) -> str:
-    """Replace code and escapes by spaces of equal length so offsets stay true."""
-    for pattern in (_FENCE, _CODE_SPAN, _ESCAPED, _URL):
+def mask_code(text: str, urls: bool = True) -> str:
+    """Replace code, escapes (and URLs) by spaces of equal length so offsets stay true."""
+    for pattern in (_FENCE, _CODE_SPAN, _ESCAPED, _URL) if urls else (_FENCE, _CODE_SPAN, _ESCAPED):
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     return text
 
 
 def narrative_matches(text: str) -> Iterator[re.Match[str]]:
     """Narrative ``@key`` matches outside code, escapes and URLs (offsets are those of ``text``)."""
-    return NARRATIVE.finditer(_blank_code(text))
+    return NARRATIVE.finditer(mask_code(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class _Raw:
 
 
 def _scan(text: str) -> Iterator[_Raw]:
-    masked = _blank_code(text)
+    masked = mask_code(text)
     taken: list[tuple[int, int]] = []
     for group in _GROUP.finditer(masked):
         items = []

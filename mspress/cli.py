@@ -1,9 +1,13 @@
-"""Command line: ``python build.py [build] [-C DIR]``.
+"""Command line: ``python build.py [build] [-C DIR]`` and ``python build.py check [PATH]``.
 
-Exit status:
+Exit status of ``build``:
   0  the outputs were written
   1  the manuscript has errors (each printed as ``path:line:col: error: message [code]``)
-  2  the command line or the project's settings could not be used
+  2  the command line could not be used
+Exit status of ``check``:
+  0  no errors (warnings allowed unless --strict)
+  1  errors found (or warnings under --strict)
+  2  the input could not be read at all
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from .checking import FORMATS
 from .config import STYLES, load_config
 from .errors import ManuscriptError, ManuscriptErrors
 
@@ -26,6 +31,13 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides [tool.mspress] style)")
         cmd.add_argument("--format", dest="formats", action="append", choices=("html", "pdf"), default=default,
                          help="write only this format (repeatable; default: html and pdf)")
+    c = sub.add_parser("check", help="check citations, references and front matter without building")
+    c.add_argument("path", nargs="?", help="a project directory (default) or one manuscript file: .md, .txt, .html, .docx")
+    c.add_argument("-C", dest="directory", default=argparse.SUPPRESS, metavar="DIR", help="project directory")
+    c.add_argument("--format", dest="report_format", choices=FORMATS, default="text", help="output format (default: text)")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.add_argument("--report", action="store_true", help="add the numbering table (number, reference, first citation, count)")
+    c.add_argument("--output", type=Path, help="file written by --format junit or sarif")
     return p
 
 
@@ -36,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{root}: error: no such project directory", file=sys.stderr)
         return 2
     command = args.command or "build"
+    if command == "check":
+        return _check(args, root)
     try:
         if command == "build":
             return _build(root, args.style, tuple(args.formats or ("html", "pdf")))
@@ -54,6 +68,26 @@ def _build(root: Path, style: str | None, formats: tuple[str, ...]) -> int:
 
     config = load_config(root).with_style(style)
     result = build(config, formats)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     for path in result.outputs:
         print(f"wrote {path}")
     return 0
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
+    from .checking import check_path, emit
+
+    target = Path(args.path) if args.path else root
+    if args.path and not target.is_absolute() and not target.exists() and (root / target).exists():
+        target = root / target
+    if not target.exists():
+        print(f"{args.path}: error: no such file or directory", file=sys.stderr)
+        return 2
+    try:
+        report = check_path(target, Path(args.path) if args.path and target.is_file() else Path("."))
+    except ManuscriptError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    emit(report, args.report_format, args.report, args.output, target.name or str(target))
+    return report.exit_code(args.strict)
