@@ -45,13 +45,17 @@ def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: li
     """Parse one file into ``into``; malformed entries go to ``problems`` and their keys to ``broken``."""
     broken = set() if broken is None else broken
     library = bibtexparser.parse_string(text)
+    for entry in library.entries:
+        location = Location(path, entry.start_line + 1)
+        if entry.key in into:
+            problems.extend(_duplicate(entry.key, location, into[entry.key].location))
+            continue
+        into[entry.key] = to_reference(entry, location)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
             first = into.get(block.key)
-            where = f" (first defined at {first.location})" if first else ""
-            problems.append(Diagnostic("duplicate-key", Severity.ERROR,
-                                       f"duplicate citation key {block.key!r}{where}: rename or delete one entry", Location(path, line)))
+            problems.extend(_duplicate(block.key, Location(path, line), first.location if first else None))
         else:
             error = getattr(block, "error", None)
             reason = " ".join(str(getattr(error, "abort_reason", "") or error or "").split())
@@ -62,13 +66,14 @@ def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: li
             detail = f": {reason}" if reason else ""
             problems.append(Diagnostic("bib-syntax", Severity.ERROR,
                                        f"malformed BibTeX entry{name}{detail}; check braces, quotes and commas", Location(path, line)))
-    for entry in library.entries:
-        location = Location(path, entry.start_line + 1)
-        if entry.key in into:
-            problems.append(Diagnostic("duplicate-key", Severity.ERROR,
-                                       f"duplicate citation key {entry.key!r} (first defined at {into[entry.key].location}): rename or delete one entry", location))
-            continue
-        into[entry.key] = to_reference(entry, location)
+
+
+def _duplicate(key: str, second: Location, first: Location | None) -> list[Diagnostic]:
+    """One diagnostic at each definition, each naming the other."""
+    if first is None:
+        return [Diagnostic("duplicate-key", Severity.ERROR, f"duplicate citation key {key!r}: rename or delete one entry", second)]
+    return [Diagnostic("duplicate-key", Severity.ERROR, f"citation key {key!r} is defined again at {second}: rename or delete one entry", first),
+            Diagnostic("duplicate-key", Severity.ERROR, f"duplicate citation key {key!r} (first defined at {first}): rename or delete one entry", second)]
 
 
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:

@@ -106,10 +106,11 @@ def _docx(path: Path, shown: Path) -> list[Line]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
     paragraphs = list(document.paragraphs)
     for table in document.tables:

@@ -118,12 +118,14 @@ def _compressed(numbers: list[int]) -> str:
 
 
 def _order(citations: list[TypedCitation]) -> Iterator[Diagnostic]:
+    # A smaller number that is never cited is a gap or an uncited entry, reported by those rules.
+    cited = {n for c in citations for n in c.numbers}
     highest = 0
     seen: set[int] = set()
     for citation in citations:
         for n in sorted(set(citation.numbers) - seen):
-            if n > highest + 1:
-                missing = highest + 1
+            if n > highest + 1 and any(m in cited for m in range(highest + 1, n)):
+                missing = next(m for m in range(highest + 1, n) if m in cited)
                 yield Diagnostic("citation-out-of-order", ERROR,
                                  f"[{n}] is cited for the first time before [{missing}]: number references in order of first citation", citation.location)
             highest = max(highest, n)
@@ -154,8 +156,8 @@ def _gaps(citations: list[TypedCitation], path: Path) -> Iterator[Diagnostic]:
     missing = sorted(set(range(1, max(cited) + 1)) - cited)
     if missing:
         last = next(c for c in reversed(citations) if max(cited) in c.numbers)
-        yield Diagnostic("citation-gap", ERROR, f"numbers {_compressed(missing)} are never cited although [{max(cited)}] is: "
-                         "renumber or cite them", last.location)
+        what = f"number {missing[0]} is" if len(missing) == 1 else f"numbers {_compressed(missing)} are"
+        yield Diagnostic("citation-gap", ERROR, f"{what} never cited although [{max(cited)}] is: renumber or cite them", last.location)
 
 
 def _entries(lines: list[Line], path: Path, docx: bool) -> list[ListEntry]:

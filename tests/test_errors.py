@@ -67,6 +67,7 @@ def test_duplicate_key_names_both_places(project: Callable[[str], Path], cli: Cl
     root = project("minimal")
     (root / "references" / "more.bib").write_text("@book{lee2018, title={Again}, year={2019}}\n", encoding="utf-8")
     assert failing_build(root, cli) == [
+        "references/library.bib:23:1: error: citation key 'lee2018' is defined again at references/more.bib:1:1: rename or delete one entry [duplicate-key]",
         "references/more.bib:1:1: error: duplicate citation key 'lee2018' (first defined at references/library.bib:23:1): rename or delete one entry [duplicate-key]"]
 
 
