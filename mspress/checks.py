@@ -5,10 +5,11 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Iterator
 
-from .citations import crossref_uses, is_crossref, mask_code
+from .citations import crossref_uses, mask_code
 from .errors import Diagnostic, Location, Severity
 from .fields import field_problem, missing_fields
-from .model import Reference, SourceText
+from .figures import figure_problem
+from .model import Reference
 from .project import Project
 
 Rule = Callable[[Project], Iterable[Diagnostic]]
@@ -117,20 +118,14 @@ def crossrefs(project: Project) -> Iterator[Diagnostic]:
 
 
 def figures(project: Project) -> Iterator[Diagnostic]:
-    manuscript = (project.root / "manuscript").resolve()
     for part in project.parts:
         masked = mask_code(part.text, urls=False)
         for m in _IMAGE.finditer(masked):
             target, attrs = m.group(1), m.group(2) or ""
             where = Location.in_text(part.path, part.text, m.start(1))
-            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) and not target.startswith("data:"):
-                yield d("missing-figure", ERROR, f"figure {target!r} is not a project file: copy it under manuscript/figures/", where)
-            elif not target.startswith("data:"):
-                path = (manuscript / target).resolve()
-                if not path.is_relative_to(project.root.resolve()):
-                    yield d("missing-figure", ERROR, f"figure {target!r} is outside the project: copy it under manuscript/figures/", where)
-                elif not path.is_file():
-                    yield d("missing-figure", ERROR, f"figure file not found: {target} (paths are relative to manuscript/)", where)
+            problem = figure_problem(project.root, target)
+            if problem:
+                yield d("missing-figure", ERROR, problem, where)
             if "#fig:" not in attrs and _alone_in_paragraph(masked, m.start(), m.end()):
                 yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
 

@@ -155,7 +155,7 @@ def load_metadata(text: str, path: Path) -> Metadata:
 
 def _affiliations(r: _Reader) -> list[Affiliation]:
     result = []
-    for i, item in enumerate(r.items(("affiliations",))):
+    for i in range(len(r.items(("affiliations",)))):
         ident = r.text(("affiliations", i, "id"), required=True) or str(i + 1)
         name = Bilingual(zh=r.text(("affiliations", i, "zh")), en=r.text(("affiliations", i, "en")))
         if not (name.zh or name.en):
@@ -169,7 +169,7 @@ def _authors(r: _Reader, affiliation_ids: list[str]) -> tuple[Author, ...]:
     if not items:
         r.problem(("authors",), "missing authors: add at least one author with a name", "missing-metadata")
     authors = []
-    for i, _ in enumerate(items):
+    for i in range(len(items)):
         name = r.bilingual(("authors", i, "name"))
         if not (name.zh or name.en):
             r.problem(("authors", i), "an author needs name.zh or name.en", "missing-metadata")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 from .errors import Diagnostic, Location, Severity
 
@@ -83,14 +83,19 @@ def as_github(report: CheckReport) -> str:
     return "\n".join(lines + [summary(report)]) + "\n"
 
 
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes (html.escape output is valid XML)."""
+    return f'"{escape(text, quote=True)}"'
+
+
 def as_junit(report: CheckReport, name: str) -> str:
     """One test case per diagnostic (failures for errors); a passing case when there are none."""
     cases = []
     for d in report.diagnostics:
         case = f'  <testcase classname={quoteattr(d.code)} name={quoteattr(str(d.location))}>'
         tag = "failure" if d.severity is Severity.ERROR else "system-out"
-        body = f'<failure type={quoteattr(d.code)} message={quoteattr(d.message)}>{escape(str(d))}</failure>' if tag == "failure" \
-            else f"<system-out>{escape(str(d))}</system-out>"
+        body = f'<failure type={quoteattr(d.code)} message={quoteattr(d.message)}>{escape(str(d), quote=False)}</failure>' if tag == "failure" \
+            else f"<system-out>{escape(str(d), quote=False)}</system-out>"
         cases.append(f"{case}{body}</testcase>")
     if not cases:
         cases.append(f'  <testcase classname="mspress.check" name={quoteattr(name)}/>')

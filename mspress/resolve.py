@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,15 +13,13 @@ from typing import Any
 from .citations import compress, narrative_matches, is_crossref, locator_text, split_known
 from .crossref import Labels
 from .errors import Diagnostic, Location, Severity
+from .figures import IMAGE_TYPES, figure_path, figure_problem
 from .model import Numbering, SourceText
 
 Node = dict[str, Any]
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
                 "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
-IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp"}
 LABEL_WORDS = {"fig": ("图", "Fig. "), "tbl": ("表", "Table ")}
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 def raw(markup: str) -> Node:
@@ -179,28 +176,13 @@ class Resolver:
 
     def image(self, node: Node) -> None:
         target = node["c"][2][0]
-        if target.startswith("data:"):
-            return
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
-            self.problem("missing-figure", target, f"figure {target!r} is not a project file: copy it under manuscript/figures/")
-            return
-        manuscript = (self.root / "manuscript").resolve()
-        path = (manuscript / target).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            self.problem("missing-figure", target, f"figure {target!r} is outside the project: copy it under manuscript/figures/")
-            return
-        mime = IMAGE_TYPES.get(path.suffix.lower())
-        if mime is None:
-            self.problem("missing-figure", target, f"figure {target!r}: use SVG, PNG, JPEG, GIF or WebP")
-            return
-        if not path.is_file():
-            self.problem("missing-figure", target, f"figure file not found: {target} (paths are relative to manuscript/)")
-            return
-        data = path.read_bytes()
-        if len(data) > MAX_IMAGE_BYTES:
-            self.problem("missing-figure", target, f"figure {target!r} is larger than 20 MB")
-            return
-        node["c"][2][0] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        problem = figure_problem(self.root, target)
+        if problem:
+            self.problem("missing-figure", target, problem)
+        elif not target.startswith("data:"):
+            path = figure_path(self.root, target)
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
 
 
 def _first_image(blocks: list[Node]) -> Node | None:

@@ -86,7 +86,7 @@ class _Entry:
         place = self.get("address", "location") or ("出版地不详" if self.cjk else "S.l.")
         publisher = self.get("publisher", "institution", "school", "organization")
         place = f"[{place}]" if not self.get("address", "location") else place
-        publisher = publisher or (f"[出版者不详]" if self.cjk else "[s.n.]")
+        publisher = publisher or ("[出版者不详]" if self.cjk else "[s.n.]")
         return f"{place}{p.colon}{publisher}"
 
     def urldate(self) -> str:

@@ -1,0 +1,77 @@
+"""Time ``check`` as a fresh process on the example and on synthetic manuscripts 10× and 100× its size.
+
+Usage: python benchmarks/check_time.py [--runs N]
+
+The synthetic manuscripts repeat the example's sections; the k-th copy cites the k-th copy of the
+library (copies wrap after 59, so 100× is about 3,400 citations of 2,000 entries). Prints the median
+wall time of each and the ratio per unit of size, which stays flat when time grows linearly.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LIBRARY_COPIES = 59
+
+
+def synthetic(project: Path, target: Path, times: int) -> None:
+    shutil.copytree(project / "manuscript", target / "manuscript")
+    (target / "references").mkdir()
+    sections = sorted((project / "manuscript").glob("[0-9]*-*.md"))
+    for path in (target / "manuscript").glob("[0-9]*-*.md"):
+        path.unlink()
+    bib = "".join(p.read_text(encoding="utf-8") for p in sorted((project / "references").glob("*.bib")))
+    keys = re.findall(r"@\w+\{([^,]+),", bib)
+    copies = min(times, LIBRARY_COPIES)
+    library = []
+    for k in range(copies):
+        copy = re.sub(r"(@\w+\{)([^,]+),", lambda m: f"{m.group(1)}{m.group(2)}x{k},", bib)
+        copy = re.sub(r"(\n\s*title = \{)", rf"\g<1>Part {k}: ", copy)  # distinct works, not duplicates
+        library.append(re.sub(r"(\n\s*doi = \{[^/]+/)", rf"\g<1>part{k}.", copy))
+    (target / "references" / "library.bib").write_text("\n".join(library), encoding="utf-8")
+    pattern = re.compile(r"@(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True))) + r")\b")
+    for k in range(times):
+        for path in sections:
+            text = pattern.sub(lambda m: f"@{m.group(1)}x{k % copies}", path.read_text(encoding="utf-8"))
+            text = re.sub(r"\{#(fig|tbl|sec):([^\s}]+)", lambda m: f"{{#{m.group(1)}:{m.group(2)}-{k}", text)
+            text = re.sub(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)", lambda m: f"@{m.group(1)}:{m.group(2)}-{k}", text)
+            (target / "manuscript" / f"{k:03d}{path.name[2:]}").write_text(text, encoding="utf-8")
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    opts = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        projects = {1: REPO}
+        for times in (10, 100):
+            projects[times] = Path(tmp) / f"x{times}"
+            synthetic(REPO, projects[times], times)
+        medians = {}
+        for times, root in projects.items():
+            cmd = [sys.executable, str(REPO / "build.py"), "check", "-C", str(root)]
+            medians[times] = statistics.median(timed(cmd) for _ in range(opts.runs))
+    print(f"check as a fresh process, median of {opts.runs} (2 cores):")
+    for times, seconds in medians.items():
+        print(f"  {times:>3}× example  {seconds * 1000:7.0f} ms   {seconds / medians[1]:5.1f}× the example")
+    growth = (medians[100] - medians[1]) / (medians[10] - medians[1]) if medians[10] > medians[1] else float("nan")
+    print(f"  growth 10×→100× (start-up removed): {growth:.1f}× for 10× the size (linear: 10.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
