@@ -11,13 +11,13 @@ from .report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit,
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
-def check_path(target: Path, shown: Path) -> CheckReport:
-    """A file → editor mode; a directory → project mode."""
+def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
+    """A file → editor mode (``min_run``: the journal's shortest range); a directory → project mode."""
     if target.is_file():
         from .documents import read_document
         from .editor import check_document
 
-        return check_document(read_document(target, shown), shown)
+        return check_document(read_document(target, shown), shown, min_run)
     from . import checks
     from .project import load_project
 

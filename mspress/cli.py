@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     c.add_argument("--report", action="store_true", help="add the numbering table (number, reference, first citation, count)")
     c.add_argument("--output", type=Path, help="file written by --format junit or sarif")
+    c.add_argument("--min-run", type=int, choices=(2, 3), help="editor mode: consecutive numbers form a range from this many on "
+                   "(default: compress_min_run of the project, else 2)")
     return p
 
 
@@ -85,7 +87,8 @@ def _check(args: argparse.Namespace, root: Path) -> int:
         print(f"{args.path}: error: no such file or directory", file=sys.stderr)
         return 2
     try:
-        report = check_path(target, Path(args.path) if args.path and target.is_file() else Path("."))
+        min_run = args.min_run or load_config(root).compress_min_run
+        report = check_path(target, Path(args.path) if args.path and target.is_file() else Path("."), min_run)
     except ManuscriptError as exc:
         print(exc, file=sys.stderr)
         return 2

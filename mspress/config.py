@@ -23,7 +23,9 @@ class BuildConfig:
     print_doi: bool = True
     """Print ``DOI:…`` at the end of references that have one."""
     short_journal: bool = False
-    """Print the abbreviated journal title (``shortjournal``) when the entry has one."""
+    """Print the abbreviated journal title (``shortjournal``) when an entry has one."""
+    compress_min_run: int = 2
+    """Consecutive citation numbers collapse into a range from this many on: 2 (``[1-2]``) or 3 (``[1,2]``, ``[1-3]``)."""
 
     @property
     def output_path(self) -> Path:
@@ -37,7 +39,8 @@ class BuildConfig:
         return replace(self, style=style)
 
 
-_TYPES: dict[str, type] = {"style": str, "output_dir": str, "output_name": str, "print_doi": bool, "short_journal": bool}
+_TYPES: dict[str, type] = {"style": str, "output_dir": str, "output_name": str, "print_doi": bool, "short_journal": bool,
+                           "compress_min_run": int}
 
 
 def load_config(root: Path) -> BuildConfig:
@@ -62,6 +65,8 @@ def load_config(root: Path) -> BuildConfig:
             problems.append(Diagnostic("config", Severity.ERROR, f"setting {key!r} must be a {_TYPES[key].__name__}", where))
         elif key == "style" and value not in STYLES:
             problems.append(Diagnostic("config", Severity.ERROR, f"unknown style {value!r}; use one of {', '.join(STYLES)}", where))
+        elif key == "compress_min_run" and value not in (2, 3):
+            problems.append(Diagnostic("config", Severity.ERROR, "compress_min_run must be 2 or 3", where))
         elif key in ("output_dir", "output_name") and (".." in Path(value).parts or Path(value).is_absolute()):
             problems.append(Diagnostic("config", Severity.ERROR, f"{key} must be a path inside the project", where))
         else:

@@ -97,8 +97,8 @@ def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic],
             numbers.append(n)
             singles.append(n)
     run = _longest_run(singles)
-    if run >= max(2, min_run):
-        diagnostics.append(Diagnostic("uncompressed-range", WARNING, f"{raw} lists consecutive numbers one by one: write them as a range, e.g. [{_compressed(numbers)}]", where))
+    if run >= min_run:
+        diagnostics.append(Diagnostic("uncompressed-range", WARNING, f"{raw} lists consecutive numbers one by one: write them as a range, e.g. [{_compressed(numbers, min_run)}]", where))
     return numbers
 
 
@@ -111,10 +111,10 @@ def _longest_run(numbers: list[int]) -> int:
     return best
 
 
-def _compressed(numbers: list[int]) -> str:
+def _compressed(numbers: list[int], min_run: int = 2) -> str:
     from .citations import compress, format_runs
 
-    return format_runs(compress(numbers))
+    return format_runs(compress(numbers, min_run))
 
 
 def _order(citations: list[TypedCitation]) -> Iterator[Diagnostic]:

@@ -35,7 +35,7 @@ def build(config: BuildConfig, formats: tuple[str, ...] = ("html", "pdf")) -> Bu
     if errors:
         raise ManuscriptErrors(errors)
     manuscript, numbering = project.manuscript(), project.numbering
-    fragments, _labels = render_parts(manuscript, numbering, set(project.library.references))
+    fragments, _labels = render_parts(manuscript, numbering, set(project.library.references), config.compress_min_run)
     options = reference_options(config)
     references = tuple(NumberedReference(n, format_reference(project.library.references[key], options))
                        for key, n in sorted(numbering.numbers.items(), key=lambda item: item[1]))

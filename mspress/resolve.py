@@ -42,6 +42,7 @@ class Resolver:
     heading_numbers: dict[int, str]
     root: Path
     part: SourceText
+    min_run: int = 2
     problems: list[Diagnostic] = field(default_factory=list)
 
     # --- problems -------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class Resolver:
         if any(locators):
             body = "".join(f"[{link(n)}]{html.escape(loc)}" for (n, _), loc in zip(numbers, locators))
         else:
-            runs = compress(by_number)
+            runs = compress(by_number, self.min_run)
             body = "[" + ",".join(link(a) if a == b else f"{link(a)}-{link(b)}" for a, b in runs) + "]"
         if narrative:
             prefix = "" if _ends_with(before, "文献") else "文献"

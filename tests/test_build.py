@@ -80,3 +80,13 @@ def test_project_template_overrides_packaged_one(project: Callable[[str], Path],
     (root / "templates").mkdir()
     (root / "templates" / "screen.css").write_text("body { color: rebeccapurple; }", encoding="utf-8")
     assert "rebeccapurple" in build_html(root, cli)
+
+
+def test_compress_min_run_three_keeps_two_numbers_apart(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / "manuscript" / "01-introduction.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@wang2020; @smith2019]"), encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.mspress]\ncompress_min_run = 3\n", encoding="utf-8")
+    assert marks(build_html(root, cli))[1] == "[1,2]"
+    (root / "pyproject.toml").write_text("[tool.mspress]\ncompress_min_run = 2\n", encoding="utf-8")
+    assert marks(build_html(root, cli))[1] == "[1-2]"

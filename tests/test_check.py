@@ -208,3 +208,12 @@ def test_build_prints_warnings_and_still_builds(tmp_path: Path, cli: Cli) -> Non
     code, _, err = cli("build", "-C", str(root), "--format", "html")
     assert code == 0
     assert err == "references/extra.bib:1:1: warning: reference 'never2020' is never cited: cite it or remove it from the library [uncited-reference]\n"
+
+
+def test_min_run_three_accepts_two_listed_numbers(tmp_path: Path, cli: Cli) -> None:
+    paper = tmp_path / "p.txt"
+    paper.write_text("见[1,2]，又见[3,4,5]。\n", encoding="utf-8")
+    code, out, _ = cli("check", str(paper), "--min-run", "3")
+    assert code == 0
+    assert [line.split(" [")[-1] for line in out.splitlines()[:-1]] == ["uncompressed-range]"]
+    assert "e.g. [3-5]" in out and "[1,2] lists" not in out
