@@ -8,8 +8,8 @@ import pypandoc
 
 from .errors import Location, ManuscriptError
 
-# Raw HTML/TeX are off: a manuscript must not smuggle scripts, styles or file reads into the output.
-READER = "markdown-raw_html-raw_tex-raw_attribute"
+# A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle scripts, styles or file reads into the output.
+READER = "markdown+east_asian_line_breaks-raw_html-raw_tex-raw_attribute"
 Ast = dict[str, Any]
 
 

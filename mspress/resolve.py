@@ -15,6 +15,7 @@ from .crossref import Labels
 from .errors import Diagnostic, Location, Severity
 from .figures import IMAGE_TYPES, figure_path, figure_problem
 from .model import Numbering, SourceText
+from .typeset.spacing import is_cjk, is_latin
 
 Node = dict[str, Any]
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
@@ -86,7 +87,7 @@ class Resolver:
                 if kind not in ("Str", "Code", "Math", "RawInline"):
                     self.visit(item.get("c"))
                 out.append(item)
-        return out
+        return glue_citations(drop_cjk_latin_spaces(out))
 
     # --- citations and cross references ---------------------------------------------------
     def cite(self, node: Node, before: list[Node]) -> list[Node]:
@@ -184,6 +185,39 @@ class Resolver:
             path = figure_path(self.root, target)
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
+
+
+def drop_cjk_latin_spaces(items: list[Node]) -> list[Node]:
+    """Remove a typed space between Chinese and Latin text; the PDF and the browser space them alike."""
+    out: list[Node] = []
+    for i, item in enumerate(items):
+        if item["t"] in ("Space", "SoftBreak") and 0 < i < len(items) - 1:
+            left, right = items[i - 1], items[i + 1]
+            if left["t"] == "Str" and right["t"] == "Str" and left["c"] and right["c"]:
+                a, b = left["c"][-1], right["c"][0]
+                if (is_cjk(a) and is_latin(b)) or (is_latin(a) and is_cjk(b)):
+                    continue
+        out.append(item)
+    return out
+
+
+CITATION_MARKUP = ('<sup class="cite">', '<span class="cite-inline">')
+
+
+def glue_citations(items: list[Node]) -> list[Node]:
+    """Bind each citation mark to the character before it, so no line starts with a citation."""
+    out: list[Node] = []
+    for item in items:
+        previous = out[-1] if out else None
+        if (item["t"] == "RawInline" and item["c"][1].startswith(CITATION_MARKUP)
+                and previous is not None and previous["t"] == "Str" and previous["c"]):
+            char = previous["c"][-1]
+            previous["c"] = previous["c"][:-1]
+            if not previous["c"]:
+                out.pop()
+            item = raw(f'<span class="nobreak">{html.escape(char)}{item["c"][1]}</span>')
+        out.append(item)
+    return out
 
 
 def _first_image(blocks: list[Node]) -> Node | None:

@@ -28,6 +28,10 @@ def pdf_bytes(html: str, base: Path) -> bytes:
     import weasyprint
     from weasyprint.urls import URLFetcher
 
+    from .typeset import weasyprint_patch
+
+    weasyprint_patch.install()
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols={"data"})

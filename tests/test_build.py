@@ -25,9 +25,9 @@ def test_citation_marks_follow_first_citation_with_ranges_and_locators(project: 
 
 def test_superscript_for_bracketed_and_inline_for_narrative(project: Callable[[str], Path], cli: Cli) -> None:
     html = build_html(project("minimal"), cli)
-    assert '<sup class="cite">[<a href="#ref-wang2020">1</a>]</sup>' in html
-    assert '文献<span class="cite-inline">[<a href="#ref-smith2019">2</a>]</span>指出' in html
-    assert '另见<span class="cite-inline">文献[<a href="#ref-lee2018">3</a>]</span>。' in html
+    assert '引<span class="nobreak">用<sup class="cite">[<a href="#ref-wang2020">1</a>]</sup></span>' in html
+    assert '文<span class="nobreak">献<span class="cite-inline">[<a href="#ref-smith2019">2</a>]</span></span>指出' in html
+    assert '另<span class="nobreak">见<span class="cite-inline">文献[<a href="#ref-lee2018">3</a>]</span></span>。' in html
 
 
 def test_cross_references_inside_chinese_text(project: Callable[[str], Path], cli: Cli) -> None:
@@ -90,3 +90,11 @@ def test_compress_min_run_three_keeps_two_numbers_apart(project: Callable[[str],
     assert marks(build_html(root, cli))[1] == "[1,2]"
     (root / "pyproject.toml").write_text("[tool.mspress]\ncompress_min_run = 2\n", encoding="utf-8")
     assert marks(build_html(root, cli))[1] == "[1-2]"
+
+
+def test_typed_spaces_between_chinese_and_latin_are_dropped(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / "manuscript" / "01-introduction.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用", "共 82 篇，用 Endnote 去重，见 DBS treatment 研究\n以及第二行"), encoding="utf-8")
+    html = build_html(root, cli)
+    assert "共82篇，用Endnote去重，见DBS treatment研究以及第二<span class=\"nobreak\">行<sup" in html
