@@ -32,7 +32,7 @@ def stretchable(a: str, b: str, latin_too: bool) -> bool:
     """May justification widen the gap between adjacent characters ``a`` and ``b``?"""
     if is_space(a) or is_space(b) or unicodedata.combining(b):
         return False
-    if b in CLOSING or a in OPENING or (a in NO_SPLIT and b in NO_SPLIT):
+    if b in CLOSING or a in OPENING or (a in NO_SPLIT and b in NO_SPLIT) or (a in CLOSING and b in OPENING):
         return False
     if is_cjk(a) or is_cjk(b):
         return True
