@@ -1,12 +1,14 @@
 """Time the example build as whole processes against pandoc --citeproc on the same input.
 
-Usage: python benchmarks/build_time.py [--runs N] [-C DIR]
+Usage: python benchmarks/build_time.py [--runs N] [-C DIR] [--baseline REV]
 
 Each run is a cold process. Prints the median wall time and peak memory (max RSS) of
   mspress   python build.py -C DIR                    (HTML + PDF, GB/T 7714 by our engine)
   mspress-html  python build.py -C DIR --format html   (HTML only)
   pandoc    pandoc --citeproc sections.md -o x.html    (HTML only, pandoc's default CSL style)
 and the ratio of each to pandoc, measured in the same run because the machine is noisy.
+With --baseline REV (a git revision of this repository), the same build by that version of mspress
+is timed in the same run too, and the sizes of both PDFs are printed.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--runs", type=int, default=5)
     args.add_argument("-C", dest="directory", default=str(REPO))
+    args.add_argument("--baseline", metavar="REV", help="also time this git revision's build (e.g. HEAD~1)")
     opts = args.parse_args(argv)
     import pypandoc
 
@@ -56,16 +59,35 @@ def main(argv: list[str] | None = None) -> int:
             "pandoc --citeproc (HTML)": [pypandoc.get_pandoc_path(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
                                          "-s", "--metadata", "title=x", "-o", "pandoc.html"],
         }
+        if opts.baseline:
+            checkout = work / "baseline-checkout"
+            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(checkout), opts.baseline],
+                           check=True, capture_output=True)
+            (work / "baseline").mkdir()
+            for name in ("manuscript", "references", "pyproject.toml"):
+                source = work / name
+                (shutil.copytree if source.is_dir() else shutil.copy)(source, work / "baseline" / name)
+            commands[f"baseline {opts.baseline} (HTML+PDF)"] = [sys.executable, str(checkout / "build.py"), "-C", str(work / "baseline")]
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(opts.runs):  # interleaved, so drift hits every command alike
             for name, cmd in commands.items():
                 results[name].append(run(cmd, work))
+        sizes = {"mspress": (work / "output" / "manuscript.pdf").stat().st_size}
+        if opts.baseline:
+            sizes[f"baseline {opts.baseline}"] = (work / "baseline" / "output" / "manuscript.pdf").stat().st_size
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(checkout)], check=True)
     baseline = statistics.median(w for w, _ in results["pandoc --citeproc (HTML)"])
     print(f"{opts.runs} cold runs each, {os.cpu_count()} cores; median wall time, max peak RSS")
     for name, samples in results.items():
         wall = statistics.median(w for w, _ in samples)
         rss = max(m for _, m in samples)
         print(f"{name:28s} {wall * 1000:8.0f} ms  {rss:6.0f} MB  {wall / baseline:5.1f}× pandoc")
+    if opts.baseline:
+        ours = statistics.median(w for w, _ in results["mspress (HTML+PDF)"])
+        theirs = statistics.median(w for w, _ in results[f"baseline {opts.baseline} (HTML+PDF)"])
+        print(f"HTML+PDF build: {ours / theirs - 1:+.1%} against {opts.baseline}")
+    for name, size in sizes.items():
+        print(f"PDF size, {name}: {size:,} bytes")
     return 0
 
 

@@ -106,12 +106,12 @@ def test_every_glyph_exists_and_fonts_are_embedded_subsets(pdf: pymupdf.Document
     ],
 )
 def test_stretch_positions(text: str, positions: list[int]) -> None:
-    assert spacing.stretch_positions(text) == positions
+    assert list(spacing.stretch_positions(text)) == positions
 
 
 def test_stretch_inside_latin_words_only_when_asked() -> None:
-    assert spacing.stretch_positions("ab", latin_too=False) == []
-    assert spacing.stretch_positions("ab", latin_too=True) == [1]
+    assert spacing.stretch_positions("ab", latin_too=False) == ()
+    assert spacing.stretch_positions("ab", latin_too=True) == (1,)
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_stretch_inside_latin_words_only_when_asked() -> None:
     [("已达3.5亿", [2, 5]), ("用Endnote去重", [1, 8]), ("（DBS）", []), ("①中", []), ("β波", [1]), ("10%的", [])],
 )
 def test_autospace_positions(text: str, positions: list[int]) -> None:
-    assert spacing.autospace_positions(text) == positions
+    assert list(spacing.autospace_positions(text)) == positions
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_autospace_positions(text: str, positions: list[int]) -> None:
     [("症状）。但", [2]), ("说。”他", [1]), ("如下，“好", [2]), ("（“引", [1]), ("中文", []), ("……", [])],
 )
 def test_squeeze_positions(text: str, positions: list[int]) -> None:
-    assert spacing.squeeze_positions(text) == positions
+    assert list(spacing.squeeze_positions(text)) == positions
 
 
 def test_patch_refuses_an_unpinned_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,3 +147,11 @@ def test_patch_targets_exist_in_the_pinned_weasyprint() -> None:
     assert callable(inline.justify_line) and callable(inline.text_align)
     assert callable(line_break.Layout.set_text) and callable(line_break.Layout.reactivate)
     assert "justification_spacing" in line_break.Layout.__init__.__code__.co_varnames
+
+
+def test_quantize_keeps_the_total_and_whole_thousandths() -> None:
+    size = 10.5
+    gaps = {i: 0.2 for i in range(1, 41)}  # 0.2 pt each = 19.05 thousandths of an em
+    q = spacing.quantize(gaps, size)
+    assert all(isinstance(v, int) for v in q.values())
+    assert abs(sum(q.values()) * size / 1000 - 8.0) < size / 1000

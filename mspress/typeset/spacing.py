@@ -4,7 +4,9 @@ A gap ``i`` is the one before character ``i`` of a text box (so i ≥ 1).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 CLOSING = set("，。、；：？！）」』”’》〉】〕…")
 OPENING = set("（「『“‘《〈【〔")
@@ -39,19 +41,36 @@ def stretchable(a: str, b: str, latin_too: bool) -> bool:
     return latin_too
 
 
-def stretch_positions(text: str, latin_too: bool = False) -> list[int]:
+_ANY_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af\U00020000-\U0003ffff"
+                      + re.escape("".join(CLOSING | OPENING)) + "]")
+_ANY_LATIN = re.compile(r"[^\W_]", re.ASCII)
+
+
+@lru_cache(maxsize=8192)
+def stretch_positions(text: str, latin_too: bool = False) -> tuple[int, ...]:
     """Indices ``i`` (≥ 1) whose gap before them may be widened."""
-    return [i for i in range(1, len(text)) if stretchable(text[i - 1], text[i], latin_too)]
+    if not latin_too and not _ANY_CJK.search(text):
+        return ()
+    return tuple(i for i in range(1, len(text)) if stretchable(text[i - 1], text[i], latin_too))
 
 
-def autospace_positions(text: str) -> list[int]:
+@lru_cache(maxsize=8192)
+def autospace_positions(text: str) -> tuple[int, ...]:
     """Indices (≥ 1) that start a Chinese↔Latin boundary: a quarter-em goes before them."""
-    return [i for i in range(1, len(text))
-            if (is_cjk(text[i - 1]) and text[i - 1] not in CLOSING | OPENING and is_latin(text[i]))
-            or (is_latin(text[i - 1]) and is_cjk(text[i]) and text[i] not in CLOSING | OPENING)]
+    if not _ANY_CJK.search(text) or not _has_latin(text):
+        return ()
+    marks = CLOSING | OPENING
+    return tuple(i for i in range(1, len(text))
+                 if (is_cjk(text[i - 1]) and text[i - 1] not in marks and is_latin(text[i]))
+                 or (is_latin(text[i - 1]) and is_cjk(text[i]) and text[i] not in marks))
 
 
-def squeeze_positions(text: str) -> list[int]:
+def _has_latin(text: str) -> bool:
+    return bool(_ANY_LATIN.search(text)) or any(is_latin(ch) for ch in text if "\u0080" <= ch < "\u2000")
+
+
+@lru_cache(maxsize=8192)
+def squeeze_positions(text: str) -> tuple[int, ...]:
     """Indices of punctuation set half-width (OpenType ``halt``) because the next mark follows it.
 
     As ctex does: a closing mark before any other mark loses its trailing blank (``）。``, ``。”``,
@@ -64,7 +83,19 @@ def squeeze_positions(text: str) -> list[int]:
             found.append(i)
         elif a in OPENING and b in OPENING:
             found.append(i + 1)
-    return found
+    return tuple(found)
+
+
+def quantize(gaps: dict[int, float], size: float) -> dict[int, int]:
+    """Gaps in points → whole thousandths of an em (what a PDF text operator can carry),
+    the rounding error carried from each gap to the next so the total stays true."""
+    result: dict[int, int] = {}
+    carry = 0.0
+    for i in sorted(gaps):
+        wanted = gaps[i] * 1000 / size + carry
+        result[i] = round(wanted)
+        carry = wanted - result[i]
+    return {i: q for i, q in result.items() if q > 0}
 
 
 

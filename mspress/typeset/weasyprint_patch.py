@@ -58,9 +58,9 @@ def install() -> None:
 
     def patched_reactivate(self: Any, style: Any) -> None:
         reactivate(self, style)
-        gaps = getattr(self, "mspress_gaps", None)
-        if gaps:
-            _widen_glyphs(self, gaps)
+        thousandths = getattr(self, "mspress_thousandths", None)
+        if thousandths:
+            _widen_glyphs(self, thousandths)
 
     def patched_text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
         if line.style["text_align_all"] != "justify" or last:
@@ -184,19 +184,14 @@ def _autospace_only(context: Any, line: Any, slack: float) -> None:
 def _add_spacing(box: Any, plan: _Plan, x_advance: float, reserved: dict[int, float]) -> float:
     """WeasyPrint's ``add_word_spacing`` with our gaps: move boxes, resize them, remember the gaps."""
     from weasyprint.formatting_structure import boxes
-    from weasyprint.text.line_break import create_layout
 
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        gaps = plan.gaps(box.text)
-        gain = _applied(box, gaps) - reserved.get(id(box), 0.0)
-        if gain or gaps:
-            layout = create_layout(box.text, box.style, None, max_width=None, justification_spacing=box.justification_spacing)
-            layout.mspress_gaps = gaps
-            layout.deactivate()
-            box.pango_layout = layout
-            box.width += gain
-            x_advance += gain
+        thousandths = spacing.quantize(plan.gaps(box.text), box.style["font_size"])
+        gain = sum(thousandths.values()) * box.style["font_size"] / 1000 - reserved.get(id(box), 0.0)
+        box.pango_layout.mspress_thousandths = thousandths
+        box.width += gain
+        x_advance += gain
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
@@ -234,25 +229,17 @@ def _gain(box: Any, plan: _Plan) -> float:
 
 
 def _applied(box: Any, gaps: dict[int, float]) -> float:
-    """How much wider ``box`` is drawn with ``gaps`` (a gap inside a ligature cannot be widened)."""
-    from weasyprint.text.line_break import Layout
-
-    if not gaps:
-        return 0.0
-    probe = Layout(box.style, box.justification_spacing)
-    probe.set_text(box.text, justify=True)
-    return _widen_glyphs(probe, gaps)
+    """How much wider ``box`` is drawn with ``gaps``: exactly what ``_widen_glyphs`` will add."""
+    size = box.style["font_size"]
+    return sum(spacing.quantize(gaps, size).values()) * size / 1000
 
 
-# --- glyph and attribute work ---------------------------------------------------------------------
+def _widen_glyphs(layout: Any, thousandths: dict[int, int]) -> None:
+    """Widen the glyph that ends just before character ``i`` by ``thousandths[i]`` of an em.
 
-
-def _widen_glyphs(layout: Any, gaps: dict[int, float]) -> float:
-    """Widen the glyph that ends just before character ``i`` by ``gaps[i]``; return the total in points.
-
-    WeasyPrint writes a glyph's extra advance as a whole number of thousandths of an em (it truncates),
-    so each gap is rounded to thousandths with the error carried to the next one, and the glyph is
-    widened by that many thousandths plus half of one, which truncates to exactly the wanted number.
+    WeasyPrint writes a glyph's extra advance as a whole number of thousandths (it truncates), so each
+    glyph is widened by the wanted number plus half of one. A gap inside a cluster (a ligature) moves
+    to the end of the cluster, so every gap is drawn.
     """
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
@@ -262,8 +249,6 @@ def _widen_glyphs(layout: Any, gaps: dict[int, float]) -> float:
     # draw_first_line sets this too; setting it first keeps Pango from re-shaping our widened line.
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     first, _ = layout.get_first_line()
-    drawn = 0
-    carry = 0.0
     run = first.runs
     while run != ffi.NULL:
         item = ffi.cast("PangoGlyphItem *", run.data)
@@ -272,18 +257,12 @@ def _widen_glyphs(layout: Any, gaps: dict[int, float]) -> float:
         for g in range(count):
             if g < count - 1 and glyphs.log_clusters[g + 1] == glyphs.log_clusters[g]:
                 continue  # widen only the last glyph of a cluster
-            end_byte = offset + (length if g == count - 1 else glyphs.log_clusters[g + 1])
-            value = gaps.get(char_at.get(end_byte, -1), 0.0)
-            if not value:
-                continue
-            wanted = value * 1000 / size + carry
-            thousandths = round(wanted)
-            carry = wanted - thousandths
-            if thousandths > 0:
-                glyphs.glyphs[g].geometry.width += int(round((thousandths + 0.5) * size / 1000 * TO_UNITS))
-                drawn += thousandths
+            start = char_at.get(offset + glyphs.log_clusters[g], 0)
+            end = char_at.get(offset + (length if g == count - 1 else glyphs.log_clusters[g + 1]), start + 1)
+            wanted = sum(thousandths.get(i, 0) for i in range(start + 1, end + 1))
+            if wanted:
+                glyphs.glyphs[g].geometry.width += int(round((wanted + 0.5) * size / 1000 * TO_UNITS))
         run = run.next
-    return drawn * size / 1000
 
 
 def _char_index_by_byte(text: str) -> dict[int, int]:
