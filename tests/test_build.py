@@ -98,3 +98,9 @@ def test_typed_spaces_between_chinese_and_latin_are_dropped(project: Callable[[s
     body.write_text(body.read_text(encoding="utf-8").replace("第一句引用", "共 82 篇，用 Endnote 去重，见 DBS treatment 研究\n以及第二行"), encoding="utf-8")
     html = build_html(root, cli)
     assert "共82篇，用Endnote去重，见DBS treatment研究以及第二<span class=\"nobreak\">行<sup" in html
+
+
+def test_html_asks_the_browser_for_chinese_justification(project: Callable[[str], Path], cli: Cli) -> None:
+    html = build_html(project("minimal"), cli)
+    assert '<html lang="zh-CN">' in html
+    assert "text-justify: inter-character" in html and "text-autospace: normal" in html
