@@ -18,6 +18,7 @@ from .sources import read_text
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
+_ASCII_SPACE = re.compile(r"[ \t\r\n]+")  # an em space from \quad is content, not layout
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 
 
@@ -78,6 +79,6 @@ def _duplicate(key: str, second: Location, first: Location | None) -> list[Diagn
 
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
     raw = {f.key.lower(): str(f.value).strip() for f in entry.fields}
-    fields = {k: " ".join(decode(v).split()) for k, v in raw.items() if k not in NAME_FIELDS}
+    fields = {k: _ASCII_SPACE.sub(" ", decode(v)).strip() for k, v in raw.items() if k not in NAME_FIELDS}
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
     return Reference(entry.key, entry.entry_type.lower(), fields, names, location, raw)

@@ -16,6 +16,8 @@ _SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ", "lambda": "λ",
     "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "theta": "θ", "omega": "ω", "Delta": "Δ", "Omega": "Ω",
     "times": "×", "pm": "±", "le": "≤", "ge": "≥", "circ": "°", "textdegree": "°",
+    "quad": "\u2003", "qquad": "\u2003\u2003", "relax": "", "allowbreak": "", "textbackslash": "\\", "enspace": " ",
+    "textasciicircum": "^", "textunderscore": "_", "nobreakspace": "\u00a0",
 }
 _ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": "\u2009", "-": ""}
 _FORMAT_COMMANDS = {"textit", "emph", "textbf", "textsc", "textrm", "textsf", "texttt", "textup", "mathrm", "mbox", "text", "textnormal", "url"}
@@ -47,7 +49,7 @@ def _replace(m: re.Match[str]) -> str:
         word = m.group("word")
         if word in _FORMAT_COMMANDS:
             return ""
-        return _SYMBOLS.get(word, "")
+        return _SYMBOLS.get(word, "")  # unknown commands print nothing rather than their name
     if m.group("esc") is not None:
         return _ESCAPES[m.group("esc")]
     if m.group("dash"):

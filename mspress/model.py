@@ -118,6 +118,8 @@ class Name:
     """``Jr``, ``III``…"""
     corporate: bool = False
     """An organisation written in braces: printed exactly as given."""
+    given_raw: str = ""
+    """The given names as written, braces kept (``{\\relax Jiangning}`` is not to be abbreviated)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,19 +47,19 @@ def parse_name(raw: str) -> Name:
     parts = split_top_level(raw, _COMMA)
     if len(parts) >= 3:
         particle, family = _split_von(parts[0])
-        return Name(family, decode(parts[2]), particle, decode(parts[1]))
+        return Name(family, decode(parts[2]), particle, decode(parts[1]), given_raw=parts[2])
     if len(parts) == 2:
         particle, family = _split_von(parts[0])
-        return Name(family, decode(parts[1]), particle)
+        return Name(family, decode(parts[1]), particle, given_raw=parts[1])
     words = split_top_level(raw, _SPACE)
     if len(words) == 1:
         return Name(family=decode(words[0]))
     first_lower = next((i for i, w in enumerate(words[:-1]) if _is_lower(w)), None)
     if first_lower is None:
-        return Name(family=decode(words[-1]), given=decode(" ".join(words[:-1])))
+        return Name(family=decode(words[-1]), given=decode(" ".join(words[:-1])), given_raw=" ".join(words[:-1]))
     last_lower = max(i for i, w in enumerate(words[:-1]) if _is_lower(w))
     return Name(family=decode(" ".join(words[last_lower + 1 :])), given=decode(" ".join(words[:first_lower])),
-                particle=decode(" ".join(words[first_lower : last_lower + 1])))
+                particle=decode(" ".join(words[first_lower : last_lower + 1])), given_raw=" ".join(words[:first_lower]))
 
 
 def _split_von(text: str) -> tuple[str, str]:

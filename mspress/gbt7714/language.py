@@ -16,7 +16,8 @@ def entry_language(fields: Mapping[str, str], names_text: str = "") -> EntryLang
         value = fields.get(field, "").strip().lower()
         if value:
             return _LANG_NAMES.get(value, "en")
-    sample = fields.get("title", "") + names_text
+    sample = names_text + "".join(fields.get(f, "") for f in ("title", "booktitle", "journal", "journaltitle", "publisher",
+                                                               "address", "location", "institution", "school", "edition"))
     return script_language(sample)
 
 

@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import re
 
+from ..latex import decode
 from ..model import Name
-from ..names import ET_AL
+from ..names import ET_AL, split_top_level
 from .language import is_cjk
-from .options import Options, Punctuation
+from .options import Options
 
-_INITIAL_SPLIT = re.compile(r"[\s.]+")
+_SPACE = re.compile(r"[\s~]+")
 
 
-def format_names(names: tuple[Name, ...], options: Options, cjk_terms: bool) -> str:
-    punct = Punctuation.for_edition(options.edition)
+def has_cjk(text: str) -> bool:
+    return any(is_cjk(ch) for ch in text)
+
+
+def format_names(names: tuple[Name, ...], options: Options, cjk_terms: bool, comma: str) -> str:
+    """The name list: at most ``et_al_after`` names, then 等 or et al."""
     truncated = ET_AL in names
     people = [n for n in names if n != ET_AL]
     if len(people) > options.et_al_after:
@@ -20,33 +25,43 @@ def format_names(names: tuple[Name, ...], options: Options, cjk_terms: bool) -> 
     parts = [format_name(n, options) for n in people]
     if truncated:
         parts.append("等" if cjk_terms else "et al.")
-    return punct.comma.join(parts)
+    return comma.join(parts)
 
 
 def format_name(name: Name, options: Options) -> str:
     if name.corporate:
         return name.family
-    if any(is_cjk(ch) for ch in name.family + name.given):
-        return f"{name.family}{name.given}".replace(" ", "")
-    family = name.family.upper() if options.uppercase else name.family
+    if has_cjk(name.family):
+        # A Chinese (or Japanese) name is never split; Latin initials after it are dropped.
+        return name.family + ("" if not has_cjk(name.given) else name.given).replace(" ", "")
+    family = name.family.upper() if options.uppercase and not _cyrillic(name.family) else name.family
     if name.particle:
-        family = f"{name.particle} {family}"
-    text = " ".join(p for p in (family, initials(name.given, options.edition)) if p)
+        particle = name.particle.upper() if options.uppercase and name.particle[:1].isupper() else name.particle
+        family = f"{particle} {family}"
+    text = " ".join(p for p in (family, initials(name.given_raw or name.given, options.edition)) if p)
     if name.suffix:
         suffix = name.suffix.rstrip(".")
-        text += f", {suffix}" if options.edition == 2015 else f" {suffix}"
+        text += ", " + suffix if options.edition == 2015 else "，" + suffix
     return text
 
 
-def initials(given: str, edition: int) -> str:
-    """``D. D.`` → ``D D``; ``Jean-Luc`` → ``J L`` (2015) or ``J-L`` (2025); ``DA`` → ``D A``."""
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def initials(given_raw: str, edition: int) -> str:
+    """``D. D.`` → ``D D``; ``Jean-Luc`` → ``J L`` (2015) or ``J-L`` (2025); ``{\\relax Jiangning}`` stays whole."""
     out = []
-    for word in _INITIAL_SPLIT.split(given.strip()):
+    for token in split_top_level(given_raw.strip(), _SPACE):
+        if token.startswith("{") and token.endswith("}"):
+            out.append(decode(token).strip())
+            continue
+        word = decode(token).strip().strip(".")
         if not word:
             continue
-        if word.isupper() and word.isalpha() and len(word) <= 3:
+        if word.isupper() and word.isalpha() and len(word) <= 3 and "." not in word:
             out.extend(word)
             continue
-        pieces = [p[0] for p in word.split("-") if p]
-        out.append(("-" if edition == 2025 else " ").join(pieces))
+        pieces = [p[0] for p in re.split(r"[-.]", word) if p]
+        out.append(("-" if edition == 2025 and "-" in word else " ").join(pieces))
     return " ".join(out)
