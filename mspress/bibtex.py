@@ -5,6 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, Mapping
 
 import bibtexparser
 from bibtexparser import model as bibmodel
@@ -77,8 +78,32 @@ def _duplicate(key: str, second: Location, first: Location | None) -> list[Diagn
             Diagnostic("duplicate-key", Severity.ERROR, f"duplicate citation key {key!r} (first defined at {first}): rename or delete one entry", second)]
 
 
+class DecodedFields(Mapping[str, str]):
+    """Field values decoded from LaTeX when first read: most fields of a large library are never printed."""
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = {k: v for k, v in raw.items() if k not in NAME_FIELDS}
+        self._done: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        value = self._done.get(key)
+        if value is None:
+            value = self._done[key] = _ASCII_SPACE.sub(" ", decode(self._raw[key])).strip()
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
     raw = {f.key.lower(): str(f.value).strip() for f in entry.fields}
-    fields = {k: _ASCII_SPACE.sub(" ", decode(v)).strip() for k, v in raw.items() if k not in NAME_FIELDS}
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
-    return Reference(entry.key, entry.entry_type.lower(), fields, names, location, raw)
+    return Reference(entry.key, entry.entry_type.lower(), DecodedFields(raw), names, location, raw)

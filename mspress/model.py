@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Sequence
 
 from .errors import Location
 
@@ -130,7 +130,7 @@ class Reference:
     entry_type: str
     """Lower-case BibTeX/BibLaTeX type (``article``, ``book``…)."""
     fields: Mapping[str, str]
-    names: Mapping[str, tuple[Name, ...]]
+    names: Mapping[str, Sequence[Name]]
     """Parsed name lists by role: ``author``, ``editor``, ``translator``…"""
     location: Location
     raw_fields: Mapping[str, str] = field(default_factory=dict)

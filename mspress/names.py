@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence, overload
 
 from .latex import decode
 from .model import Name
@@ -12,6 +13,8 @@ ET_AL = Name(family="others")
 
 def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
     """Split ``text`` on ``separator`` where it is outside braces."""
+    if "{" not in text:
+        return [p.strip() for p in separator.split(text) if p.strip()]
     parts, depth, start = [], 0, 0
     pos = 0
     while pos < len(text):
@@ -36,8 +39,66 @@ _COMMA = re.compile(r",")
 _SPACE = re.compile(r"[\s~]+")
 
 
-def parse_names(raw: str) -> tuple[Name, ...]:
-    return tuple(ET_AL if part.lower() == "others" else parse_name(part) for part in split_top_level(raw, _AND))
+class NameList(Sequence[Name]):
+    """A BibTeX name list, split at once but each name parsed only when it is read.
+
+    Formatting needs the first few names of an entry; a large library should not pay for the rest.
+    """
+
+    __slots__ = ("raw", "_parts", "_parsed")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._parts = _split_names(raw)
+        self._parsed: dict[int, Name] = {}
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    @overload
+    def __getitem__(self, index: int) -> Name: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Name, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Name | tuple[Name, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if index not in self._parsed:
+            part = self._parts[index]
+            self._parsed[index] = ET_AL if part.lower() == "others" else parse_name(part)
+        return self._parsed[index]
+
+    def __contains__(self, item: object) -> bool:
+        if item == ET_AL:
+            return any(p.lower() == "others" for p in self._parts)
+        return any(self[i] == item for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __repr__(self) -> str:
+        return f"NameList({self.raw!r})"
+
+
+def _split_names(raw: str) -> list[str]:
+    parts = split_top_level(raw, _AND)
+    if len(parts) == 1 and _CJK_LIST.search(raw):
+        # CNKI and some Chinese exports separate authors with ; or ，rather than "and".
+        parts = [p for p in split_top_level(raw, _CJK_SEPARATOR) if p]
+    return parts
+
+
+_CJK_LIST = re.compile(r"[\u3400-\u9fff][;；，、]\s*[\u3400-\u9fff]")
+_CJK_SEPARATOR = re.compile(r"\s*[;；，、]\s*")
+
+
+def parse_names(raw: str) -> NameList:
+    return NameList(raw)
 
 
 def parse_name(raw: str) -> Name:

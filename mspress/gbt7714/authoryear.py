@@ -53,26 +53,25 @@ def creator_roles(e: Entry) -> tuple[str, ...]:
 
 def citation_label(e: Entry) -> str:
     """The in-text name: a Chinese name in full, a Western surname; 等 / et al. for two or more."""
-    people = [n for n in creators(e) if n.family != "others"]
-    if not people:
+    people = creators(e)
+    if not people or people[0].family == "others":
         return anonymous(e)
     first = people[0]
-    name = first.family if first.corporate else (first.family + first.given if any("\u3400" <= c <= "\u9fff" for c in first.family) and not first.given.isascii() else first.family)
-    if len(people) > 1 or len(people) < len(creators(e)):
-        return f"{name} {e.term('等', 'et al.')}"
-    return name
+    chinese = any("\u3400" <= c <= "\u9fff" for c in first.family) and not first.given.isascii()
+    name = first.family + first.given if chinese and not first.corporate else first.family
+    return f"{name} {e.term('等', 'et al.')}" if len(people) > 1 else name
 
 
 def first_author_key(e: Entry) -> str:
     names = creators(e)
     if e.raw("key"):
         return e.raw("key")
-    return " ".join(n.family + " " + n.given for n in names) or anonymous(e)
+    return " ".join(n.family + " " + n.given for n in names[:3]) or anonymous(e)
 
 
 def sort_key(e: Entry) -> tuple:  # type: ignore[type-arg]
     """Chinese first, then Japanese, Korean, Western, Russian; then author (pinyin when given as ``key``), year."""
-    return (LANGUAGE_GROUP.get(e.lang, 5), first_author_key(e).casefold(), plain_year(e), e.get("title"))
+    return (LANGUAGE_GROUP.get(e.lang, 5), first_author_key(e).casefold(), plain_year(e), e.raw("title"))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Reference
@@ -46,7 +46,7 @@ class Entry:
     def __init__(self, ref: Reference, options: Options) -> None:
         self.ref = ref
         self.options = options
-        names_text = " ".join(n.family + n.given for people in ref.names.values() for n in people)
+        names_text = " ".join(ref.raw_fields.get(role, "") for role in ref.names)
         self.lang: EntryLang = entry_language(ref.fields, names_text)
         self.cjk = uses_cjk_terms(self.lang) or (self.lang in ("ko",) and False)
         self.p = Punctuation.of(options.punctuation_for(self.cjk))
@@ -88,12 +88,8 @@ class Entry:
         for role in roles:
             people = self.ref.names.get(role, ())
             if people:
-                people = tuple(replace(n, family=punctuate(n.family, self.p.full)) if n.corporate else n for n in people)
-                return format_names(people, self.options, self.cjk_names(people), self.p.comma)
+                return format_names(people, self.options, self.cjk, self.p.comma, self.p.full)
         return ""
-
-    def cjk_names(self, people: tuple) -> bool:  # type: ignore[type-arg]
-        return self.cjk
 
     def term(self, zh: str, en: str) -> str:
         return zh if self.cjk else en
@@ -149,17 +145,23 @@ class Entry:
         value = self.ref.raw_fields.get(name) or self.ref.fields.get(name, "")
         return value.strip().strip("{}").replace("\\_", "_").replace("\\%", "%").replace("\\&", "&").replace("\\#", "#")
 
-    @property
+    @cached_property
     def url(self) -> str:
         return self.verbatim("url") if self.options.print_url else ""
 
-    @property
+    @cached_property
     def doi(self) -> str:
         doi = self.verbatim("doi")
         if not doi or not self.options.print_doi:
             return ""
         url = self.verbatim("url")
         return "" if url and doi.lower() in url.lower() else doi
+
+    @property
+    def title_href(self) -> str | None:
+        """In HTML, a title links to its DOI when the DOI itself is not printed."""
+        doi = self.verbatim("doi")
+        return f"https://doi.org/{doi}" if doi and not self.options.print_doi else None
 
     @property
     def online(self) -> bool:

@@ -24,7 +24,11 @@ class Formatted:
 
 def format_reference(ref: Reference, options: Options, year_label: str | None = None) -> Formatted:
     """One entry. In the author-year system ``year_label`` is its year with any ``a``/``b`` suffix."""
-    entry = Entry(ref, options)
+    return _format(Entry(ref, options), year_label)
+
+
+def _format(entry: Entry, year_label: str | None) -> Formatted:
+    options, ref = entry.options, entry.ref
     letters, template = template_for(entry)
     parts = template(entry, letters)
     if options.system == "author-year":
@@ -38,10 +42,9 @@ def format_bibliography(refs: Iterable[Reference], options: Options, cited: list
     refs = list(refs)
     if options.system != "author-year":
         return [format_reference(r, options) for r in refs]
-    entries = {r.key: Entry(r, options) for r in refs}
-    labels = YearLabels.assign(list(entries.values()), cited or [r.key for r in refs])
-    ordered = sorted(refs, key=lambda r: sort_key(entries[r.key]))
-    return [format_reference(r, options, labels.get(r.key)) for r in ordered]
+    entries = [Entry(r, options) for r in refs]
+    labels = YearLabels.assign(entries, cited or [r.key for r in refs])
+    return [_format(e, labels.get(e.ref.key)) for e in sorted(entries, key=sort_key)]
 
 
 def _author_year_head(e: Entry, parts: list[Block], year_label: str | None) -> list[Block]:

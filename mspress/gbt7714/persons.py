@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from ..latex import decode
 from ..model import Name
 from ..names import ET_AL, split_top_level
 from .language import is_cjk
 from .options import Options
+from .text import punctuate
 
 _SPACE = re.compile(r"[\s~]+")
 
@@ -16,13 +18,14 @@ def has_cjk(text: str) -> bool:
     return any(is_cjk(ch) for ch in text)
 
 
-def format_names(names: tuple[Name, ...], options: Options, cjk_terms: bool, comma: str) -> str:
-    """The name list: at most ``et_al_after`` names, then 等 or et al."""
+def format_names(names: Sequence[Name], options: Options, cjk_terms: bool, comma: str, full: bool) -> str:
+    """The name list: at most ``et_al_after`` names, then 等 or et al.; organisations' punctuation set to the style."""
     truncated = ET_AL in names
-    people = [n for n in names if n != ET_AL]
-    if len(people) > options.et_al_after:
-        people, truncated = people[: options.et_al_after], True
-    parts = [format_name(n, options) for n in people]
+    limit = options.et_al_after
+    people = [n for n in names[: limit + 1] if n != ET_AL]
+    if len(people) > limit:
+        people, truncated = people[:limit], True
+    parts = [punctuate(n.family, full) if n.corporate else format_name(n, options) for n in people]
     if truncated:
         parts.append("等" if cjk_terms else "et al.")
     return comma.join(parts)

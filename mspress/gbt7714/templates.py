@@ -51,7 +51,7 @@ def title_block(e: Entry, letters: str, title: str | None = None, extra: str = "
         text = f"{text}{e.p.colon}{extra}" if text else extra
     if not text:
         return Block()
-    return Block().add(text).add(e.code(letters) if letters else "")
+    return Block().add(text, e.title_href).add(e.code(letters) if letters else "")
 
 
 def translator(e: Entry) -> str:
@@ -121,7 +121,7 @@ def contribution(e: Entry, letters: str) -> list[Block]:
     volume = e.volume_label()
     host_title = f"{booktitle}{p.colon}{volume}" if volume and booktitle else (booktitle or volume)
     editors = e.names("editor", "bookauthor")
-    title = Block().add(e.title()).add(e.code(letters))
+    title = Block().add(e.title(), e.title_href).add(e.code(letters))
     parts: list[Block | str | None] = [head(e, "author"), title]
     if e.options.edition == 2025 and translator(e):
         parts.append(translator(e))

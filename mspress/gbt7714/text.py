@@ -6,12 +6,18 @@ import re
 from ..latex import decode
 
 _HALF = [("，", ", "), ("：", ": "), ("；", "; "), ("？", "?"), ("！", "!"), ("（", " ("), ("）", ") ")]
-_FULL = [(re.compile(r",\s+"), "，"), (re.compile(r":\s+"), "："), (re.compile(r";\s+"), "；"),
-         (re.compile(r"\s*\(\s*"), "（"), (re.compile(r"\s*\)\s*"), "）")]
+_FULL = re.compile(r",\s+|:\s+|;\s+|\s*\(\s*|\s*\)\s*")
+_FULL_OF = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+_WIDE_MARKS = re.compile("[，：；？！（）]")
+_NARROW_MARKS = re.compile(r"[,:;()]")
 
 
 def to_half(text: str) -> str:
     """Full-width marks → ASCII with the spaces English typesetting puts after them (2015 style)."""
+    if not _WIDE_MARKS.search(text):
+        return text.strip()
     for wide, narrow in _HALF:
         text = text.replace(wide, narrow)
     text = re.sub(r" {2,}", " ", text)
@@ -22,9 +28,9 @@ def to_half(text: str) -> str:
 
 def to_full(text: str) -> str:
     """ASCII ``, : ; ( )`` → full-width (2025 style); a colon not followed by a space stays (``1:25000``)."""
-    for pattern, wide in _FULL:
-        text = pattern.sub(wide, text)
-    return text.strip()
+    if not _NARROW_MARKS.search(text):
+        return text.strip()
+    return _FULL.sub(lambda m: _FULL_OF[m.group(0).strip()], text).strip()
 
 
 def punctuate(text: str, full: bool) -> str:
@@ -36,34 +42,34 @@ def sentence_case(raw: str) -> str:
 
     A brace group that starts with a command (``{\\'e}``) is a special character, not protection.
     """
+    if "{" not in raw:
+        return _lower_chunk(raw, False)
     out: list[str] = []
     depth = 0
     start = 0
-    first_letter_done = False
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "{":
+    first_done = False
+    for m in _BRACE_OR_ESCAPE.finditer(raw):
+        token = m.group(0)
+        if token == "{":
             if depth == 0:
-                out.append(_lower_chunk(raw[start:i], first_letter_done))
-                first_letter_done = first_letter_done or _has_letter(raw[start:i])
-                start = i
+                chunk = raw[start : m.start()]
+                out.append(_lower_chunk(chunk, first_done))
+                first_done = first_done or _has_letter(chunk)
+                start = m.start()
             depth += 1
-        elif ch == "}" and depth > 0:
+        elif token == "}" and depth > 0:
             depth -= 1
             if depth == 0:
-                group = raw[start : i + 1]
-                if group.startswith("{\\") and not group.startswith("{\\relax"):
-                    out.append(_lower_chunk(group, first_letter_done))
-                else:
-                    out.append(decode(group))
-                first_letter_done = first_letter_done or _has_letter(group)
-                start = i + 1
-        elif ch == "\\" and i + 1 < len(raw):
-            i += 1
-        i += 1
-    out.append(_lower_chunk(raw[start:], first_letter_done))
+                group = raw[start : m.end()]
+                special = group.startswith("{\\") and not group.startswith("{\\relax")
+                out.append(_lower_chunk(group, first_done) if special else decode(group))
+                first_done = first_done or _has_letter(group)
+                start = m.end()
+    out.append(_lower_chunk(raw[start:], first_done))
     return "".join(out)
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]")
 
 
 def _has_letter(text: str) -> bool:
@@ -73,26 +79,27 @@ def _has_letter(text: str) -> bool:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _lower_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return word if _acronym(word) else word.lower()
+
+
 def _lower_chunk(raw: str, first_done: bool) -> str:
-    """Lower-case the words of an unprotected stretch; acronyms (two capitals or more) keep their case."""
+    """Lower-case the words of an unprotected stretch; acronyms (``DNA``, ``McDonald``) keep their case."""
     text = decode(raw)
-    result = []
-    pos = 0
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        result.append(text[pos : m.start()])
-        if not first_done:
-            result.append(word[0] + (word[1:] if _acronym(word) else word[1:].lower()))
-            first_done = True
-        else:
-            result.append(word if _acronym(word) else word.lower())
-        pos = m.end()
-    result.append(text[pos:])
-    return "".join(result)
+    if first_done:
+        return _WORD.sub(_lower_word, text)
+    first = _WORD.search(text)
+    if first is None:
+        return text
+    head = text[: first.start()] + (first.group(0) if _acronym(first.group(0)) else first.group(0)[0] + first.group(0)[1:].lower())
+    return head + _WORD.sub(_lower_word, text[first.end() :])
 
 
 def _acronym(word: str) -> bool:
-    return sum(ch.isupper() for ch in word) >= 2
+    """A capital after the first letter: an acronym or a name such as McDonald."""
+    rest = word[1:]
+    return rest != rest.lower()
 
 
 def journal_title(text: str) -> str:
