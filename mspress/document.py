@@ -14,7 +14,7 @@ _MARKER = "MSPRESSPARTBOUNDARY"
 _MARKER_HTML = re.compile(rf"<p>{_MARKER}(\d+)</p>\n?")
 
 
-def render_parts(manuscript: Manuscript, numbering: Numbering, known_keys: set[str], min_run: int = 2) -> tuple[dict[str, str], Labels]:
+def render_parts(manuscript: Manuscript, numbering: Numbering, known_keys: set[str], marks: Any) -> tuple[dict[str, str], Labels]:
     """HTML of every part by name, with citations and cross references resolved."""
     parts = list(manuscript.parts)
     api_version, blocks = _parse_all(parts)
@@ -22,7 +22,7 @@ def render_parts(manuscript: Manuscript, numbering: Numbering, known_keys: set[s
     labels, heading_numbers = number_blocks([(p.name, b) for p, b in zip(parts, blocks)], body)
     problems: list[Diagnostic] = []
     for part, part_blocks in zip(parts, blocks):
-        resolver = Resolver(numbering, labels, known_keys, heading_numbers, manuscript.root, part, min_run)
+        resolver = Resolver(numbering, labels, known_keys, heading_numbers, manuscript.root, part, marks)
         resolver.visit(part_blocks)
         problems.extend(resolver.problems)
     if problems:

@@ -7,7 +7,8 @@ from pathlib import Path
 from . import checks
 from .config import BuildConfig
 from .errors import Diagnostic, ManuscriptErrors, Severity
-from .gbt7714 import Options, format_reference
+from .gbt7714 import Options, author_year_labels, format_bibliography, format_reference
+from .marks import AuthorYearMarks, NumericMarks
 from .model import Numbering
 from .project import load_project
 from .render import NumberedReference, Page, render_page
@@ -22,7 +23,11 @@ class BuildResult:
 
 
 def reference_options(config: BuildConfig) -> Options:
-    return Options(edition=int(config.style.rsplit("-", 1)[1]), print_doi=config.print_doi, short_journal=config.short_journal)
+    """The journal's reference profile, as the GB/T 7714 engine takes it."""
+    return Options(edition=config.edition, system=config.system, uppercase_surnames=config.uppercase_surnames,
+                   punctuation=config.punctuation, print_doi=config.print_doi, print_url=config.print_url,
+                   doi_online=config.doi_online, short_journal=config.short_journal, et_al_after=config.et_al_after,
+                   bilingual=config.bilingual)
 
 
 def build(config: BuildConfig, formats: tuple[str, ...] = ("html", "pdf")) -> BuildResult:
@@ -35,11 +40,17 @@ def build(config: BuildConfig, formats: tuple[str, ...] = ("html", "pdf")) -> Bu
     if errors:
         raise ManuscriptErrors(errors)
     manuscript, numbering = project.manuscript(), project.numbering
-    fragments, _labels = render_parts(manuscript, numbering, set(project.library.references), config.compress_min_run)
     options = reference_options(config)
-    references = tuple(NumberedReference(n, format_reference(project.library.references[key], options))
-                       for key, n in sorted(numbering.numbers.items(), key=lambda item: item[1]))
-    page = Page(fragments, tuple(s.name for s in manuscript.sections), references, config.style)
+    cited = [project.library.references[key] for key in numbering.order]
+    if config.system == "author-year":
+        marks: NumericMarks | AuthorYearMarks = AuthorYearMarks(author_year_labels(cited, options))
+        listed = format_bibliography(cited, options)
+    else:
+        marks = NumericMarks(dict(numbering.numbers), config.compress_min_run, config.range_dash, config.sort_citations)
+        listed = [format_reference(ref, options) for ref in cited]
+    fragments, _labels = render_parts(manuscript, numbering, set(project.library.references), marks)
+    references = tuple(NumberedReference(numbering.numbers[f.key], f) for f in listed)
+    page = Page(fragments, tuple(s.name for s in manuscript.sections), references, config.style, config.system)
     html = {medium: render_page(config.root, manuscript.metadata, page, medium) for medium in ("screen", "print") if _wanted(medium, formats)}
     pdf = pdf_bytes(html["print"], config.root) if "pdf" in formats else None
     outputs = []

@@ -31,7 +31,9 @@ class Page:
     sections: tuple[str, ...]
     """Names of the body parts, in order."""
     references: tuple[NumberedReference, ...]
+    """In print order: by number, or by language, author and year (author-year)."""
     style: str
+    system: str = "numeric"
 
 
 def environment(root: Path) -> SandboxedEnvironment:

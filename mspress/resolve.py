@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .citations import compress, narrative_matches, is_crossref, locator_text, split_known
+from .citations import narrative_matches, is_crossref, locator_text, split_known
 from .crossref import Labels
 from .errors import Diagnostic, Location, Severity
 from .figures import IMAGE_TYPES, figure_path, figure_problem
@@ -43,7 +43,8 @@ class Resolver:
     heading_numbers: dict[int, str]
     root: Path
     part: SourceText
-    min_run: int = 2
+    marks: Any
+    """``NumericMarks`` or ``AuthorYearMarks``: how a citation is printed."""
     problems: list[Diagnostic] = field(default_factory=list)
 
     # --- problems -------------------------------------------------------------------------
@@ -131,27 +132,11 @@ class Resolver:
         return raw(f'<a class="xref" href="#{html.escape(key)}">{word}{number}</a>')
 
     def citation_mark(self, keys: list[str], locators: list[str], narrative: bool, before: list[Node]) -> Node:
-        numbers = []
         for key in keys:
-            number = self.numbering.numbers.get(key)
-            if number is None:
+            if key not in self.numbering.numbers:
                 self.problem("undefined-citation", f"@{key}", f"unknown citation key @{key}: add it to references/*.bib or fix the key")
                 return text(f"[?{key}]")
-            numbers.append((number, key))
-        by_number = {n: k for n, k in numbers}
-
-        def link(n: int) -> str:
-            return f'<a href="#ref-{html.escape(by_number[n])}">{n}</a>'
-
-        if any(locators):
-            body = "".join(f"[{link(n)}]{html.escape(loc)}" for (n, _), loc in zip(numbers, locators))
-        else:
-            runs = compress(by_number, self.min_run)
-            body = "[" + ",".join(link(a) if a == b else f"{link(a)}-{link(b)}" for a, b in runs) + "]"
-        if narrative:
-            prefix = "" if _ends_with(before, "文献") else "文献"
-            return raw(f'<span class="cite-inline">{prefix}{body}</span>')
-        return raw(f'<sup class="cite">{body}</sup>')
+        return raw(self.marks.render(keys, locators, narrative, _ends_with(before, "文献")))
 
     # --- blocks ------------------------------------------------------------------------------
     def header(self, node: Node) -> None:

@@ -104,3 +104,35 @@ def test_html_asks_the_browser_for_chinese_justification(project: Callable[[str]
     html = build_html(project("minimal"), cli)
     assert '<html lang="zh-CN">' in html
     assert "text-justify: inter-character" in html and "text-autospace: normal" in html
+
+
+def test_author_year_system(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "pyproject.toml").write_text('[tool.mspress]\nsystem = "author-year"\nstyle = "gb7714-2025"\n', encoding="utf-8")
+    html = build_html(root, cli)
+    assert '（<a href="#ref-wang2020">王五 等，2020</a>）' in html
+    assert '（<a href="#ref-smith2019">Smith et al.，2019</a>；<a href="#ref-wang2020">王五 等，2020</a>；' in html
+    assert '（<a href="#ref-lee2018">Lee，2018</a>）<sup class="locator">25</sup>' in html
+    assert 'Lee（<a href="#ref-lee2018">2018</a>）' in html
+    items = re.findall(r'<li id="ref-(\w+)"[^>]*>(.*?)</li>', html, re.S)
+    assert [k for k, _ in items] == ["wang2020", "lee2018", "smith2019"], "Chinese first, then by author"
+    assert items[0][1].strip().startswith("王五，赵六，2020. 深部脑刺激的研究进展[J]. 中华神经科杂志，53（2）：100-105.")
+    assert "ref-label" not in html
+
+
+def test_reference_profile_settings(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "pyproject.toml").write_text(
+        '[tool.mspress]\nuppercase_surnames = false\net_al_after = 1\nshort_journal = true\nprint_doi = true\n'
+        'range_dash = "–"\n', encoding="utf-8")
+    html = build_html(root, cli)
+    assert "Smith J A, et al. A study of DBS outcomes[J/OL]. J Neurol, 2019, 12(3): 1-10. DOI:" in re.sub(r"<[^>]+>", "", html)
+    assert marks(html)[1] == "[1–3]"
+
+
+def test_citations_keep_written_order_when_asked(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / "manuscript" / "01-introduction.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@lee2018; @wang2020; @smith2019]"), encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.mspress]\nsort_citations = false\n", encoding="utf-8")
+    assert marks(build_html(root, cli))[1] == "[2,1,3]"

@@ -66,7 +66,15 @@ def first_author_key(e: Entry) -> str:
     names = creators(e)
     if e.raw("key"):
         return e.raw("key")
-    return " ".join(n.family + " " + n.given for n in names[:3]) or anonymous(e)
+    text = " ".join(n.family + " " + n.given for n in names[:3]) or anonymous(e)
+    return pinyin(text) if e.lang == "zh" else text
+
+
+def pinyin(text: str) -> str:
+    """Chinese sorted by pinyin, tone numbers breaking ties (imported only when a list needs it)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(text, style=Style.TONE3))
 
 
 def sort_key(e: Entry) -> tuple:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from functools import cached_property
 from ..model import Reference
 from .language import EntryLang, entry_language, uses_cjk_terms
 from .options import Options, Punctuation
-from .persons import format_names, has_cjk
+from .persons import format_names
 from .text import journal_title, punctuate, sentence_case
 
 ENGLISH = {"english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish", "en",

@@ -47,6 +47,16 @@ def format_bibliography(refs: Iterable[Reference], options: Options, cited: list
     return [_format(e, labels.get(e.ref.key)) for e in sorted(entries, key=sort_key)]
 
 
+def author_year_labels(refs: Iterable[Reference], options: Options, cited: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Key → (name as cited in the text, year with its a/b suffix), e.g. ``("于潇 等", "2012a")``."""
+    from .authoryear import citation_label
+
+    refs = list(refs)
+    entries = [Entry(r, options) for r in refs]
+    years = YearLabels.assign(entries, cited or [r.key for r in refs])
+    return {e.ref.key: (citation_label(e), years.get(e.ref.key) or "") for e in entries}
+
+
 def _author_year_head(e: Entry, parts: list[Block], year_label: str | None) -> list[Block]:
     from .authoryear import anonymous, creator_roles, plain_year
 

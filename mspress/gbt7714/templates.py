@@ -133,7 +133,6 @@ def contribution(e: Entry, letters: str) -> list[Block]:
 
 
 def standard_in_collection(e: Entry, letters: str) -> list[Block]:
-    p = e.p
     editors = e.names("editor")
     host_title = e.title("booktitle")
     title = title_block(e, letters, extra=e.get("number"))
