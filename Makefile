@@ -31,8 +31,11 @@ $(STAMP): pyproject.toml requirements.lock
 build: check-system $(STAMP)
 	$(PY) build.py
 
+CONFORMANCE := ../shared/gbt7714/conformance
+
 test: check-system $(STAMP)
 	$(PY) -m pytest -q
+	@if [ -d $(CONFORMANCE) ]; then $(PY) scripts/conformance.py $(CONFORMANCE)/*.jsonl --diffs 0; fi
 
 benchmark: check-system $(STAMP)
 	$(PY) benchmarks/build_time.py

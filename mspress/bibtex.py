@@ -33,14 +33,25 @@ class Library:
 
 
 def load_library(root: Path) -> Library:
+    """Every ``references/*.bib`` (BibTeX, BibLaTeX) and ``references/*.json`` (CSL-JSON) file."""
     folder = root / "references"
-    files = sorted(folder.glob("*.bib")) if folder.is_dir() else []
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".bib", ".json")) if folder.is_dir() else []
     references: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
     for path in files:
-        parse_bibtex(read_text(path, root), relative_to(path, root), references, problems, broken)
+        load_file(path, root, references, problems, broken)
     return Library(references, tuple(problems), frozenset(broken))
+
+
+def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:
+    text = read_text(path, root)
+    if path.suffix == ".json":
+        from .csljson import parse_csl_json
+
+        parse_csl_json(text, relative_to(path, root), into, problems)
+    else:
+        parse_bibtex(text, relative_to(path, root), into, problems, broken)
 
 
 def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str] | None = None) -> None:

@@ -4,6 +4,8 @@ Exit status of ``build``:
   0  the outputs were written
   1  the manuscript has errors (each printed as ``path:line:col: error: message [code]``)
   2  the command line could not be used
+Exit status of ``refs``: 0 every entry formatted; 1 some entries are malformed (the rest are printed);
+2 the file could not be read.
 Exit status of ``check``:
   0  no errors (warnings allowed unless --strict)
   1  errors found (or warnings under --strict)
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .checking import FORMATS
-from .config import STYLES, load_config
+from .config import STYLES, SYSTEMS, load_config
 from .errors import ManuscriptError, ManuscriptErrors
 
 
@@ -31,6 +33,12 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides [tool.mspress] style)")
         cmd.add_argument("--format", dest="formats", action="append", choices=("html", "pdf"), default=default,
                          help="write only this format (repeatable; default: html and pdf)")
+    r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714")
+    r.add_argument("file", type=Path, help="a .bib or CSL-JSON .json file")
+    r.add_argument("--style", dest="ref_style", choices=STYLES, default=None, help="default: the project's style, else gb7714-2015")
+    r.add_argument("--system", choices=SYSTEMS, default=None, help="default: the project's system, else numeric")
+    r.add_argument("--format", dest="ref_format", choices=("text", "html", "json"), default="text")
+    r.add_argument("-C", dest="directory", default=argparse.SUPPRESS, metavar="DIR", help="project whose [tool.mspress] profile to use")
     c = sub.add_parser("check", help="check citations, references and front matter without building")
     c.add_argument("path", nargs="?", help="a project directory (default) or one manuscript file: .md, .txt, .html, .docx")
     c.add_argument("-C", dest="directory", default=argparse.SUPPRESS, metavar="DIR", help="project directory")
@@ -52,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "build"
     if command == "check":
         return _check(args, root)
+    if command == "refs":
+        return _refs(args, root)
     try:
         if command == "build":
             return _build(root, args.style, tuple(args.formats or ("html", "pdf")))
@@ -94,3 +104,9 @@ def _check(args: argparse.Namespace, root: Path) -> int:
         return 2
     emit(report, args.report_format, args.report, args.output, target.name or str(target))
     return report.exit_code(args.strict)
+
+
+def _refs(args: argparse.Namespace, root: Path) -> int:
+    from .references_cli import print_references
+
+    return print_references(args.file, root, args.ref_style, args.system, args.ref_format)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mspress.bibtex import parse_bibtex
-from mspress.gbt7714 import Options, format_reference
+from mspress.gbt7714 import Options, author_year_labels, format_bibliography, format_reference
 from mspress.model import Reference
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "gbt7714").glob("*.txt"))
@@ -21,8 +21,10 @@ def read_case(path: Path) -> tuple[dict[str, str], str, str]:
 def options_for(settings: dict[str, str]) -> Options:
     flags = dict(item.split("=") for item in settings.get("options", "").split())
     return Options(edition=int(settings["style"].rsplit("-", 1)[1]),
+                   system=flags.get("system", "numeric"),
                    print_doi=flags.get("print_doi", "true") == "true",
-                   short_journal=flags.get("short_journal", "false") == "true")
+                   short_journal=flags.get("short_journal", "false") == "true",
+                   bilingual=flags.get("bilingual", "false") == "true")
 
 
 def parse_one(bib: str) -> Reference:
@@ -36,7 +38,7 @@ def parse_one(bib: str) -> Reference:
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_reference(path: Path, update_golden: bool) -> None:
     settings, bib, expected = read_case(path)
-    actual = format_reference(parse_one(bib), options_for(settings)).text
+    actual = format_bibliography([parse_one(bib)], options_for(settings))[0].text
     if update_golden and actual != expected:
         head, body, _ = path.read_text(encoding="utf-8").split("\n.\n")
         path.write_text(f"{head}\n.\n{body}\n.\n{actual}\n", encoding="utf-8")
@@ -56,3 +58,66 @@ def test_title_links_to_doi_when_doi_is_not_printed() -> None:
     formatted = format_reference(ref, Options(print_doi=False))
     assert "DOI" not in formatted.text
     assert '<a href="https://doi.org/10.1/x">T</a>' in formatted.html
+
+
+def parse_many(bib: str) -> list[Reference]:
+    found: dict[str, Reference] = {}
+    parse_bibtex(bib, Path("case.bib"), found, [])
+    return list(found.values())
+
+
+def test_author_year_suffixes_follow_citation_order() -> None:
+    refs = parse_many("@book{b, author={王五}, title={乙}, year={2012}}\n@book{a, author={王五}, title={甲}, year={2012}}\n"
+                      "@book{c, author={王五 and 赵六}, title={丙}, year={2012}}")
+    labels = author_year_labels(refs, Options(system="author-year"), cited=["a", "b", "c"])
+    assert labels == {"a": ("王五", "2012a"), "b": ("王五", "2012b"), "c": ("王五 等", "2012")}
+
+
+def test_author_year_list_sorts_chinese_by_pinyin_then_western() -> None:
+    refs = parse_many("@book{z, author={张三}, title={书}, year={2001}}\n@book{l, author={李四}, title={书}, year={2001}}\n"
+                      "@book{s, author={Smith, J.}, title={Book}, year={2001}}\n@book{a, author={Adams, K.}, title={Book}, year={2001}}")
+    order = [f.key for f in format_bibliography(refs, Options(system="author-year"))]
+    assert order == ["l", "z", "a", "s"]
+
+
+def test_csl_json_items_format_like_bibtex(tmp_path: Path) -> None:
+    from mspress.csljson import parse_csl_json
+
+    text = ('[{"id": "frese2013", "type": "article-journal", "title": "Next-generation sequencing", '
+            '"container-title": "Biology", "volume": "2", "issue": "1", "page": "378-398", "DOI": "10.3390/biology2010378", '
+            '"issued": {"date-parts": [[2013, 3, 1]]}, "language": "en", '
+            '"author": [{"family": "Frese", "given": "Karen S."}, {"literal": "WHO"}]}]')
+    found: dict[str, Reference] = {}
+    parse_csl_json(text, Path("lib.json"), found, [])
+    assert format_reference(found["frese2013"], Options()).text == \
+        "FRESE K S, WHO. Next-generation sequencing[J/OL]. Biology, 2013, 2(1): 378-398. DOI:10.3390/biology2010378."
+    assert str(found["frese2013"].location) == "lib.json:1:3"
+
+
+def test_malformed_csl_json_names_line_and_column() -> None:
+    from mspress.csljson import parse_csl_json
+
+    problems: list = []
+    parse_csl_json('[{"id": "a",\n  "title": }]', Path("lib.json"), {}, problems)
+    assert str(problems[0]).startswith("lib.json:2:12: error: malformed CSL-JSON: Expecting value")
+
+
+def test_refs_command_json(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{a, author={于潇 and 刘义}, title={标题}, journal={学报}, year={2012}, volume={52}, pages={1--2}}\n"
+                   "@article{b, title={broken, year={2012}}\n", encoding="utf-8")
+    code, out, err = cli("refs", str(bib), "--style", "gb7714-2025", "--format", "json", "-C", str(tmp_path))
+    assert code == 1
+    assert json.loads(out) == [{"key": "a", "text": "于潇，刘义. 标题[J]. 学报，2012，52：1-2.", "html": "于潇，刘义. 标题[J]. 学报，2012，52：1-2."}]
+    assert err.startswith(f"{bib}:2:1: error: malformed BibTeX entry 'b'")
+
+
+def test_refs_command_text_is_numbered_in_file_order(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@book{z, author={Zhang, San}, title={Zeta}, publisher={P}, year={2001}}\n"
+                   "@book{a, author={Adams, K.}, title={Alpha}, publisher={P}, year={2001}}\n", encoding="utf-8")
+    code, out, _ = cli("refs", str(bib), "-C", str(tmp_path))
+    assert (code, out) == (0, "[1] ZHANG S. Zeta[M]. P, 2001.\n[2] ADAMS K. Alpha[M]. P, 2001.\n")
+    assert cli("refs", str(tmp_path / "missing.bib"))[0] == 2

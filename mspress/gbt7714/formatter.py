@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..latex import decode
 from ..model import Reference
+from ..names import parse_names
 from .authoryear import YearLabels, sort_key
 from .entry import Block, Entry
 from .language import EntryLang
@@ -22,6 +25,9 @@ class Formatted:
     lang: EntryLang
 
 
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
+
+
 def format_reference(ref: Reference, options: Options, year_label: str | None = None) -> Formatted:
     """One entry. In the author-year system ``year_label`` is its year with any ``a``/``b`` suffix."""
     return _format(Entry(ref, options), year_label)
@@ -34,7 +40,27 @@ def _format(entry: Entry, year_label: str | None) -> Formatted:
     if options.system == "author-year":
         parts = _author_year_head(entry, parts, year_label)
     text, markup = _join(parts)
+    english = translation(ref) if options.bilingual and entry.cjk else None
+    if english is not None:
+        other = _format(Entry(english, options), year_label)
+        text, markup = f"{text}\n{other.text}", f"{markup}<br>{other.html}"
     return Formatted(ref.key, text, markup, entry.lang)
+
+
+TRANSLATED = re.compile(r"^(\w+?)_(?:translation|transliteration)_en$")
+
+
+def translation(ref: Reference) -> Reference | None:
+    """The English version of a Chinese entry (中英对照), from ``title_translation_en``-style fields."""
+    overrides = {m.group(1): value for key, value in ref.raw_fields.items() if (m := TRANSLATED.match(key))}
+    if "title" not in overrides:
+        return None
+    raw = {k: v for k, v in ref.raw_fields.items() if not TRANSLATED.match(k)}
+    raw.update(overrides)
+    raw["langid"] = "english"
+    fields = {k: decode(v) for k, v in raw.items() if k not in NAME_FIELDS}
+    names = {role: parse_names(raw[role]) for role in NAME_FIELDS if raw.get(role)}
+    return Reference(ref.key, ref.entry_type, fields, names, ref.location, raw)
 
 
 def format_bibliography(refs: Iterable[Reference], options: Options, cited: list[str] | None = None) -> list[Formatted]:

@@ -311,6 +311,9 @@ TYPES: dict[str, tuple[str, Template]] = {
 
 def template_for(e: Entry) -> tuple[str, Template]:
     kind = e.ref.entry_type
+    if kind in ("online", "misc", "article", "unpublished") and e.raw("eprint") and e.raw("archiveprefix", "eprinttype") \
+            and not e.raw("journal", "journaltitle"):
+        kind = "preprint"  # how Zotero and arXiv export a preprint
     if kind == "article" and e.raw("entrysubtype").lower() == "newspaper":
         return "N", newspaper
     letters, template = TYPES.get(kind, ("Z", book))
@@ -318,6 +321,8 @@ def template_for(e: Entry) -> tuple[str, Template]:
         letters = "EB"
     if kind == "preprint" and e.options.edition == 2015:
         letters = "A"
+    if kind == "preprint":
+        return letters, preprint
     if kind == "dataset" and e.options.edition == 2015:
         letters = "DB"
     if kind == "misc" and e.url and not e.get("publisher"):
