@@ -152,9 +152,10 @@ def number(citations: Iterable[Citation], known: set[str]) -> Numbering:
     return Numbering(numbers, first, counts)
 
 
-def compress(numbers: Iterable[int], min_run: int = 2) -> list[tuple[int, int]]:
-    """Sorted, de-duplicated numbers as (first, last) runs; runs shorter than ``min_run`` stay single."""
-    ordered = sorted(set(numbers))
+def compress(numbers: Iterable[int], min_run: int = 2, sort: bool = True) -> list[tuple[int, int]]:
+    """De-duplicated numbers as (first, last) runs of consecutive numbers, sorted unless ``sort`` is false
+    (then runs are found in the written order); runs shorter than ``min_run`` stay single."""
+    ordered = sorted(set(numbers)) if sort else list(dict.fromkeys(numbers))
     runs: list[tuple[int, int]] = []
     for n in ordered:
         if runs and n == runs[-1][1] + 1:

@@ -26,27 +26,12 @@ class NumericMarks:
             body = "".join(f"[{link(k)}]{html.escape(loc)}" for k, loc in zip(keys, locators, strict=True))
         else:
             by_number = {self.numbers[k]: k for k in keys}
-            order = list(by_number) if not self.sort else sorted(by_number)
-            runs = compress(order, self.min_run) if self.sort else _runs_in_order(order, self.min_run)
+            runs = compress(by_number, self.min_run, self.sort)
             body = "[" + ",".join(link(by_number[a]) if a == b else f"{link(by_number[a])}{self.dash}{link(by_number[b])}"
                                   for a, b in runs) + "]"
         if narrative:
             return f'<span class="cite-inline">{"" if after_wenxian else "文献"}{body}</span>'
         return f'<sup class="cite">{body}</sup>'
-
-
-def _runs_in_order(numbers: list[int], min_run: int) -> list[tuple[int, int]]:
-    """Consecutive ascending runs in the order written (``[5,6,7,2]`` → 5-7, 2)."""
-    runs: list[tuple[int, int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    out: list[tuple[int, int]] = []
-    for a, b in runs:
-        out.extend([(a, b)] if b - a + 1 >= min_run else [(n, n) for n in range(a, b + 1)])
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,3 +77,8 @@ def test_compress_ranges(numbers: list[int], min_run: int, expected: str) -> Non
 @pytest.mark.parametrize("suffix, page", [(", p. 25", "25"), (", pp. 4-7", "4-7"), ("，第25页", "25"), (", 33", "33"), ("", "")])
 def test_locator_text(suffix: str, page: str) -> None:
     assert locator_text(suffix) == page
+
+
+def test_compress_in_written_order() -> None:
+    assert format_runs(compress([5, 6, 7, 2], 2, sort=False)) == "5-7,2"
+    assert format_runs(compress([2, 1, 3], 2, sort=False)) == "2,1,3"
