@@ -34,8 +34,8 @@ build: check-system $(STAMP)
 CONFORMANCE := ../shared/gbt7714/conformance
 
 test: check-system $(STAMP)
-	$(PY) -m pytest -q
 	@if [ -d $(CONFORMANCE) ]; then $(PY) scripts/conformance.py $(CONFORMANCE)/*.jsonl --diffs 0; fi
+	$(PY) -m pytest -q
 
 benchmark: check-system $(STAMP)
 	$(PY) benchmarks/build_time.py
