@@ -13,14 +13,13 @@ from bibtexparser import model as bibmodel
 from .errors import Diagnostic, Location, Severity, relative_to
 from .latex import decode
 from .model import Reference
-from .names import parse_names
+from .names import NAME_FIELDS, parse_names
 from .sources import read_text
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")  # an em space from \quad is content, not layout
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 
 
 @dataclass(frozen=True, slots=True)

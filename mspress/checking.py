@@ -4,9 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import Location
 from .model import Numbering
-from .report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text, summary
+from .report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
@@ -45,5 +44,3 @@ def emit(report: CheckReport, fmt: str, with_table: bool, output: Path | None, n
         sys.stdout.write(as_text(report, with_table))
         print(f"wrote {target}")
 
-
-__all__ = ["FORMATS", "check_path", "emit", "summary", "Location"]

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Iterator
 
-from .citations import crossref_uses, mask_code
+from .citations import crossref_uses, mask_code, unknown_key
 from .errors import Diagnostic, Location, Severity
 from .fields import field_problem, missing_fields
 from .figures import figure_problem
@@ -36,7 +36,7 @@ def undefined_citations(project: Project) -> Iterator[Diagnostic]:
     for citation in project.citations:
         for key in citation.keys:
             if key not in known:
-                yield d("undefined-citation", ERROR, f"unknown citation key @{key}: add it to references/*.bib or fix the key", citation.location)
+                yield d("undefined-citation", ERROR, unknown_key(key), citation.location)
 
 
 def uncited_references(project: Project) -> Iterator[Diagnostic]:

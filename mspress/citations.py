@@ -27,6 +27,11 @@ _ESCAPED = re.compile(r"\\[\[\]@\\`*_~]")
 _URL = re.compile(r"\]\([^)\s]*[^)]*\)|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)\]>]+")
 
 
+def unknown_key(key: str) -> str:
+    """The message for a citation key that is not in the library (one wording for check and build)."""
+    return f"unknown citation key @{key}: add it to references/*.bib or fix the key"
+
+
 def clean_key(raw: str) -> str:
     return raw.rstrip(_TRAILING)
 

@@ -82,10 +82,11 @@ def to_reference(item: dict[str, Any], location: Location) -> Reference:
         elif date:
             raw["date"] = date
             raw["year"] = date[:4]
+    fields = {k: v for k, v in raw.items()}
     if "title" in raw:
-        raw["title"] = _NOCASE.sub(r"{\1}", raw["title"])
-    fields = {k: re.sub(r"<[^>]+>", "", v) if k == "title" else v for k, v in raw.items()}
-    fields["title"] = _NOCASE.sub(r"\1", raw["title"]) if "title" in raw else ""
+        # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms.
+        fields["title"] = re.sub(r"<[^>]+>", "", raw["title"])
+        raw["title"] = re.sub(r"<[^>]+>", "", _NOCASE.sub(r"{\1}", raw["title"]))
     names = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
              for source, target in ROLES.items() if isinstance(item.get(source), list) and item[source]}
     fields = {k: v for k, v in fields.items() if v}

@@ -7,6 +7,8 @@ from typing import Sequence, overload
 from .latex import decode
 from .model import Name
 
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
+"""BibTeX fields that hold name lists."""
 ET_AL = Name(family="others")
 """Marker for ``and others``: the list was truncated at the source."""
 

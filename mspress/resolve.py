@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .citations import narrative_matches, is_crossref, locator_text, split_known
+from .citations import unknown_key, narrative_matches, is_crossref, locator_text, split_known
 from .crossref import Labels
 from .errors import Diagnostic, Location, Severity
 from .figures import IMAGE_TYPES, figure_path, figure_problem
@@ -46,6 +46,10 @@ class Resolver:
     marks: Any
     """``NumericMarks`` or ``AuthorYearMarks``: how a citation is printed."""
     problems: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ids = self.known_keys | set(self.labels.numbers)
+        """Citation keys and cross-reference labels: what an ``@id`` may name."""
 
     # --- problems -------------------------------------------------------------------------
     def locate(self, needle: str) -> Location:
@@ -93,7 +97,7 @@ class Resolver:
     # --- citations and cross references ---------------------------------------------------
     def cite(self, node: Node, before: list[Node]) -> list[Node]:
         items = node["c"][0]
-        resolved = [split_known(c["citationId"], self.known_keys | set(self.labels.numbers)) for c in items]
+        resolved = [split_known(c["citationId"], self.ids) for c in items]
         keys = [k for k, _ in resolved]
         trailing = "".join(rest for _, rest in resolved)
         after = [text(trailing)] if trailing else []
@@ -110,7 +114,7 @@ class Resolver:
         out: list[Node] = []
         pos = 0
         for m in narrative_matches(value):
-            key, rest = split_known(m.group("key"), self.known_keys | set(self.labels.numbers))
+            key, rest = split_known(m.group("key"), self.ids)
             if value[pos : m.start()]:
                 out.append(text(value[pos : m.start()]))
             if is_crossref(key):
@@ -134,7 +138,7 @@ class Resolver:
     def citation_mark(self, keys: list[str], locators: list[str], narrative: bool, before: list[Node]) -> Node:
         for key in keys:
             if key not in self.numbering.numbers:
-                self.problem("undefined-citation", f"@{key}", f"unknown citation key @{key}: add it to references/*.bib or fix the key")
+                self.problem("undefined-citation", f"@{key}", unknown_key(key))
                 return text(f"[?{key}]")
         return raw(self.marks.render(keys, locators, narrative, _ends_with(before, "文献")))
 

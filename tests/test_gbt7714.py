@@ -121,3 +121,12 @@ def test_refs_command_text_is_numbered_in_file_order(tmp_path: Path, cli) -> Non
     code, out, _ = cli("refs", str(bib), "-C", str(tmp_path))
     assert (code, out) == (0, "[1] ZHANG S. Zeta[M]. P, 2001.\n[2] ADAMS K. Alpha[M]. P, 2001.\n")
     assert cli("refs", str(tmp_path / "missing.bib"))[0] == 2
+
+
+def test_csl_json_nocase_spans_keep_their_case() -> None:
+    from mspress.csljson import parse_csl_json
+
+    found: dict[str, Reference] = {}
+    parse_csl_json('[{"id": "k", "type": "book", "title": "A History of <span class=\\"nocase\\">Jiangnan</span> Gardens", '
+                   '"publisher": "P", "issued": {"date-parts": [[2001]]}}]', Path("lib.json"), found, [])
+    assert format_reference(found["k"], Options()).text == "A history of Jiangnan gardens[M]. P, 2001."

@@ -48,7 +48,7 @@ class Entry:
         self.options = options
         names_text = " ".join(ref.raw_fields.get(role, "") for role in ref.names)
         self.lang: EntryLang = entry_language(ref.fields, names_text)
-        self.cjk = uses_cjk_terms(self.lang) or (self.lang in ("ko",) and False)
+        self.cjk = uses_cjk_terms(self.lang)
         self.p = Punctuation.of(options.punctuation_for(self.cjk))
 
     # --- raw access ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from ..latex import decode
 from ..model import Reference
-from ..names import parse_names
+from ..names import NAME_FIELDS, parse_names
 from .authoryear import YearLabels, sort_key
 from .entry import Block, Entry
 from .language import EntryLang
@@ -23,9 +23,6 @@ class Formatted:
     """Plain text, without the ``[n]`` label."""
     html: str
     lang: EntryLang
-
-
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 
 
 def format_reference(ref: Reference, options: Options, year_label: str | None = None) -> Formatted:

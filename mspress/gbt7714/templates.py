@@ -75,7 +75,7 @@ def publication(e: Entry, place_field: tuple[str, ...] = ("address", "location")
     text = place
     if publisher:
         text = f"{text}{p.colon}{publisher}" if text else publisher
-    year = e.get("year") or e.year if year is None else year
+    year = (e.get("year") or e.year) if year is None else year
     if year and (keep_year or not author_year(e)):
         text = f"{text}{p.comma}{year}" if text else year
     if pages and e.pages():
@@ -157,9 +157,8 @@ def article(e: Entry, letters: str) -> list[Block]:
         text = f"{journal}{p.comma}{e.date}" if journal else e.date
     if pages:
         text = f"{text}{p.colon}{pages}" if text else pages
-    return blocks(head(e), title_block(e, letters, volume=False), None if e.options.edition == 2025 else translator(e),
-                  translator(e) if e.options.edition == 2025 else None,
-                  Block().add(text).add(urldate_2015(e)), *link_blocks(e))
+    return blocks(head(e), title_block(e, letters, volume=False), translator(e), Block().add(text).add(urldate_2015(e)),
+                  *link_blocks(e))
 
 
 def newspaper(e: Entry, letters: str) -> list[Block]:
