@@ -9,6 +9,7 @@ from typing import Iterator, Mapping
 
 import bibtexparser
 from bibtexparser import model as bibmodel
+from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 
 from .errors import Diagnostic, Location, Severity, relative_to
 from .latex import decode
@@ -56,7 +57,8 @@ def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list
 def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str] | None = None) -> None:
     """Parse one file into ``into``; malformed entries go to ``problems`` and their keys to ``broken``."""
     broken = set() if broken is None else broken
-    library = bibtexparser.parse_string(text)
+    # @string macros resolved by bibtexparser; enclosing braces and quotes we strip ourselves (faster).
+    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
     for entry in library.entries:
         location = Location(path, entry.start_line + 1)
         if entry.key in into:
@@ -113,7 +115,24 @@ class DecodedFields(Mapping[str, str]):
         return key in self._raw
 
 
+def _unenclose(value: str) -> str:
+    """``{text}`` or ``"text"`` → ``text`` (only when the outer pair encloses the whole value)."""
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == "{" and value[-1] == "}":
+        inner = value[1:-1]
+        if "}" not in inner:
+            return inner
+        depth = 0
+        for i, ch in enumerate(value):
+            depth += (ch == "{") - (ch == "}")
+            if depth == 0 and i < len(value) - 1:
+                return value
+        return value[1:-1]
+    return value
+
+
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
-    raw = {f.key.lower(): str(f.value).strip() for f in entry.fields}
+    raw = {f.key.lower(): _unenclose(str(f.value).strip()) for f in entry.fields}
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
     return Reference(entry.key, entry.entry_type.lower(), DecodedFields(raw), names, location, raw)

@@ -50,6 +50,7 @@ class Entry:
         self.lang: EntryLang = entry_language(ref.fields, names_text)
         self.cjk = uses_cjk_terms(self.lang)
         self.p = Punctuation.of(options.punctuation_for(self.cjk))
+        self._names: dict[tuple[str, ...], str] = {}
 
     # --- raw access ---------------------------------------------------------------------------
     def raw(self, *names: str) -> str:
@@ -85,11 +86,17 @@ class Entry:
 
     # --- names ----------------------------------------------------------------------------------
     def names(self, *roles: str) -> str:
-        for role in roles:
-            people = self.ref.names.get(role, ())
-            if people:
-                return format_names(people, self.options, self.cjk, self.p.comma, self.p.full)
-        return ""
+        """The first of ``roles`` the entry has, formatted (memoised: the author-year head asks again)."""
+        cached = self._names.get(roles)
+        if cached is None:
+            cached = ""
+            for role in roles:
+                people = self.ref.names.get(role, ())
+                if people:
+                    cached = format_names(people, self.options, self.cjk, self.p.comma, self.p.full)
+                    break
+            self._names[roles] = cached
+        return cached
 
     def term(self, zh: str, en: str) -> str:
         return zh if self.cjk else en

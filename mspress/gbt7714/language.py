@@ -1,6 +1,7 @@
 """Decide an entry's language: ``langid``/``language`` first, else the script of its text."""
 from __future__ import annotations
 
+import re
 from typing import Literal, Mapping
 
 EntryLang = Literal["zh", "ja", "ko", "ru", "en"]
@@ -21,14 +22,20 @@ def entry_language(fields: Mapping[str, str], names_text: str = "") -> EntryLang
     return script_language(sample)
 
 
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def script_language(text: str) -> EntryLang:
-    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+    if _KANA.search(text):
         return "ja"
-    if any("\uac00" <= ch <= "\ud7af" for ch in text):
+    if _HANGUL.search(text):
         return "ko"
-    if any(is_cjk(ch) for ch in text):
+    if _HAN.search(text):
         return "zh"
-    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+    if _CYRILLIC.search(text):
         return "ru"
     return "en"
 
