@@ -77,9 +77,10 @@ def pinyin(text: str) -> str:
     return " ".join(lazy_pinyin(text, style=Style.TONE3))
 
 
-def sort_key(e: Entry) -> tuple:  # type: ignore[type-arg]
-    """Chinese first, then Japanese, Korean, Western, Russian; then author (pinyin when given as ``key``), year."""
-    return (LANGUAGE_GROUP.get(e.lang, 5), first_author_key(e).casefold(), plain_year(e), e.raw("title"))
+def sort_key(e: Entry, year_label: str | None = None) -> tuple:  # type: ignore[type-arg]
+    """Chinese first, then Japanese, Korean, Western, Russian; then author (pinyin, or the ``key`` field), then
+    year with its suffix, so 2012a precedes 2012b."""
+    return (LANGUAGE_GROUP.get(e.lang, 5), first_author_key(e).casefold(), year_label or plain_year(e))
 
 
 @dataclass

@@ -67,7 +67,8 @@ def format_bibliography(refs: Iterable[Reference], options: Options, cited: list
         return [format_reference(r, options) for r in refs]
     entries = [Entry(r, options) for r in refs]
     labels = YearLabels.assign(entries, cited or [r.key for r in refs])
-    return [_format(e, labels.get(e.ref.key)) for e in sorted(entries, key=sort_key)]
+    ordered = sorted(entries, key=lambda e: sort_key(e, labels.get(e.ref.key)))
+    return [_format(e, labels.get(e.ref.key)) for e in ordered]
 
 
 def author_year_labels(refs: Iterable[Reference], options: Options, cited: list[str] | None = None) -> dict[str, tuple[str, str]]:
