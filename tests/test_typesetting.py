@@ -155,3 +155,30 @@ def test_quantize_keeps_the_total_and_whole_thousandths() -> None:
     q = spacing.quantize(gaps, size)
     assert all(isinstance(v, int) for v in q.values())
     assert abs(sum(q.values()) * size / 1000 - 8.0) < size / 1000
+
+
+def table_rows_per_page(project_root: Path, rows: int, filler_paragraphs: int) -> list[int]:
+    """Build a project whose table starts near a page foot; count its rows on each page."""
+    import re
+
+    section = project_root / "manuscript" / "02-table.md"
+    body = "\n".join(f"| R{i:03d} | 数值{i} |" for i in range(1, rows + 1))
+    filler = "\n\n".join("这是填充段落，用来把表格推到页面底部附近。" * 6 for _ in range(filler_paragraphs))
+    section.write_text(f"# 表格\n\n{filler}\n\n见@tbl:long。\n\nTable: 长表格 {{#tbl:long}}\n\n| 项目 | 数值 |\n|---|---|\n{body}\n",
+                       encoding="utf-8")
+    assert main(["build", "-C", str(project_root), "--format", "pdf"]) == 0
+    document = pymupdf.open(project_root / "output" / "manuscript.pdf")
+    return [n for n in (len(re.findall(r"R0\d\d", page.get_text())) for page in document) if n]
+
+
+def test_a_short_table_is_not_split(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "projects" / "minimal", root)
+    assert table_rows_per_page(root, rows=5, filler_paragraphs=13) == [5]  # unguarded: [4, 1]
+
+
+def test_a_long_table_leaves_no_single_row(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "projects" / "minimal", root)
+    pages = table_rows_per_page(root, rows=37, filler_paragraphs=7)
+    assert sum(pages) == 37 and len(pages) == 2 and min(pages) >= 2, pages  # unguarded: [36, 1]
