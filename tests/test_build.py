@@ -82,11 +82,16 @@ def test_project_template_overrides_packaged_one(project: Callable[[str], Path],
     assert "rebeccapurple" in build_html(root, cli)
 
 
-def test_compress_min_run_three_keeps_two_numbers_apart(project: Callable[[str], Path], cli: Cli) -> None:
-    root = project("minimal")
+def with_group(root: Path, group: str, settings: str) -> Path:
+    """The minimal project with its three-key citation group rewritten and [tool.mspress] settings."""
     body = root / "manuscript" / "01-introduction.md"
-    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@wang2020; @smith2019]"), encoding="utf-8")
-    (root / "pyproject.toml").write_text("[tool.mspress]\ncompress_min_run = 3\n", encoding="utf-8")
+    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", group), encoding="utf-8")
+    (root / "pyproject.toml").write_text(f"[tool.mspress]\n{settings}\n", encoding="utf-8")
+    return root
+
+
+def test_compress_min_run_three_keeps_two_numbers_apart(project: Callable[[str], Path], cli: Cli) -> None:
+    root = with_group(project("minimal"), "[@wang2020; @smith2019]", "compress_min_run = 3")
     assert marks(build_html(root, cli))[1] == "[1,2]"
     (root / "pyproject.toml").write_text("[tool.mspress]\ncompress_min_run = 2\n", encoding="utf-8")
     assert marks(build_html(root, cli))[1] == "[1-2]"
@@ -131,8 +136,5 @@ def test_reference_profile_settings(project: Callable[[str], Path], cli: Cli) ->
 
 
 def test_citations_keep_written_order_when_asked(project: Callable[[str], Path], cli: Cli) -> None:
-    root = project("minimal")
-    body = root / "manuscript" / "01-introduction.md"
-    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@lee2018; @wang2020; @smith2019]"), encoding="utf-8")
-    (root / "pyproject.toml").write_text("[tool.mspress]\nsort_citations = false\n", encoding="utf-8")
+    root = with_group(project("minimal"), "[@lee2018; @wang2020; @smith2019]", "sort_citations = false")
     assert marks(build_html(root, cli))[1] == "[2,1,3]"
