@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .entry import Entry
+from .language import has_han
 
 LANGUAGE_GROUP = {"zh": 0, "ja": 1, "ko": 2, "en": 3, "ru": 4}
 CONTRIBUTIONS = {"incollection", "inbook", "inproceedings", "conference", "inreference"}
@@ -57,7 +58,7 @@ def citation_label(e: Entry) -> str:
     if not people or people[0].family == "others":
         return anonymous(e)
     first = people[0]
-    chinese = any("\u3400" <= c <= "\u9fff" for c in first.family) and not first.given.isascii()
+    chinese = has_han(first.family) and not first.given.isascii()
     name = first.family + first.given if chinese and not first.corporate else first.family
     return f"{name} {e.term('等', 'et al.')}" if len(people) > 1 else name
 

@@ -40,8 +40,9 @@ def script_language(text: str) -> EntryLang:
     return "en"
 
 
-def is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002ffff"
+def has_han(text: str) -> bool:
+    """Does ``text`` hold a Chinese character (CJK ideograph)?"""
+    return _HAN.search(text) is not None
 
 
 def uses_cjk_terms(lang: EntryLang) -> bool:

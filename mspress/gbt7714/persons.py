@@ -7,15 +7,11 @@ from typing import Sequence
 from ..latex import decode
 from ..model import Name
 from ..names import ET_AL, split_top_level
-from .language import is_cjk
+from .language import has_han
 from .options import Options
 from .text import punctuate
 
 _SPACE = re.compile(r"[\s~]+")
-
-
-def has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
 
 
 def format_names(names: Sequence[Name], options: Options, cjk_terms: bool, comma: str, full: bool) -> str:
@@ -34,9 +30,9 @@ def format_names(names: Sequence[Name], options: Options, cjk_terms: bool, comma
 def format_name(name: Name, options: Options) -> str:
     if name.corporate:
         return name.family
-    if has_cjk(name.family):
+    if has_han(name.family):
         # A Chinese (or Japanese) name is never split; Latin initials after it are dropped.
-        return name.family + ("" if not has_cjk(name.given) else name.given).replace(" ", "")
+        return name.family + ("" if not has_han(name.given) else name.given).replace(" ", "")
     family = name.family.upper() if options.uppercase and not _cyrillic(name.family) else name.family
     if name.particle:
         particle = name.particle.upper() if options.uppercase and name.particle[:1].isupper() else name.particle

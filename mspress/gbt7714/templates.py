@@ -120,24 +120,20 @@ def contribution(e: Entry, letters: str) -> list[Block]:
                       Host().add(host_text + tail), *link_blocks(e))
     volume = e.volume_label()
     host_title = f"{booktitle}{p.colon}{volume}" if volume and booktitle else (booktitle or volume)
+    translated = translator(e) if e.options.edition == 2025 else None  # 2025 puts the translator before //
+    return blocks(head(e, "author"), title_block(e, letters, volume=False), translated, *host(e, host_title),
+                  e.edition(), publication(e), *link_blocks(e))
+
+
+def host(e: Entry, host_title: str) -> list[Block | str]:
+    """``//editors. host title`` or, without editors, ``//host title``."""
     editors = e.names("editor", "bookauthor")
-    title = Block().add(e.title(), e.title_href).add(e.code(letters))
-    parts: list[Block | str | None] = [head(e, "author"), title]
-    if e.options.edition == 2025 and translator(e):
-        parts.append(translator(e))
-    host = Host().add(editors) if editors else Host().add(host_title)
-    parts.append(host)
-    if editors:
-        parts.append(host_title)
-    return blocks(*parts, e.edition(), publication(e), *link_blocks(e))
+    return [Host().add(editors), host_title] if editors else [Host().add(host_title)]
 
 
 def standard_in_collection(e: Entry, letters: str) -> list[Block]:
-    editors = e.names("editor")
-    host_title = e.title("booktitle")
     title = title_block(e, letters, extra=e.get("number"))
-    host = Host().add(editors) if editors else Host().add(host_title)
-    return blocks(head(e, "author"), title, host, host_title if editors else None, e.edition(), publication(e), *link_blocks(e))
+    return blocks(head(e, "author"), title, *host(e, e.title("booktitle")), e.edition(), publication(e), *link_blocks(e))
 
 
 def article(e: Entry, letters: str) -> list[Block]:
