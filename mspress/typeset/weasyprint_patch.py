@@ -188,7 +188,7 @@ def _add_spacing(box: Any, plan: _Plan, x_advance: float, reserved: dict[int, fl
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
         thousandths = spacing.quantize(plan.gaps(box.text), box.style["font_size"])
-        gain = sum(thousandths.values()) * box.style["font_size"] / 1000 - reserved.get(id(box), 0.0)
+        gain = _drawn(thousandths, box) - reserved.get(id(box), 0.0)
         box.pango_layout.mspress_thousandths = thousandths
         box.width += gain
         x_advance += gain
@@ -208,7 +208,8 @@ def _add_spacing(box: Any, plan: _Plan, x_advance: float, reserved: dict[int, fl
 def _reserved(box: Any) -> float:
     """Width the line-breaking layout reserved in ``box`` for Chinese↔Latin quarter-ems.
 
-    Measured against the box's own width, because a reserve can straddle the end of a line.
+    Measured against the box's own width, because a reserve can straddle the end of a line (predicting it
+    from the box's text alone left lines up to 0.08 em short).
     """
     if not any(spacing.is_cjk(ch) for ch in box.text):
         return 0.0
@@ -230,8 +231,11 @@ def _gain(box: Any, plan: _Plan) -> float:
 
 def _applied(box: Any, gaps: dict[int, float]) -> float:
     """How much wider ``box`` is drawn with ``gaps``: exactly what ``_widen_glyphs`` will add."""
-    size = box.style["font_size"]
-    return sum(spacing.quantize(gaps, size).values()) * size / 1000
+    return _drawn(spacing.quantize(gaps, box.style["font_size"]), box)
+
+
+def _drawn(thousandths: dict[int, int], box: Any) -> float:
+    return sum(thousandths.values()) * box.style["font_size"] / 1000
 
 
 def _widen_glyphs(layout: Any, thousandths: dict[int, int]) -> None:
