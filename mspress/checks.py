@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterable, Iterator
 
 from .citations import crossref_uses, mask_code, unknown_key
 from .errors import Diagnostic, Location, Severity
-from .fields import field_problem, missing_fields
+from .fields import field_problem, missing_fields, normalise
 from .figures import figure_problem
 from .model import Reference
 from .project import Project
@@ -67,11 +66,6 @@ def _identities(ref: Reference) -> list[str]:
         first = normalise(authors[0].family) if authors else ""
         found.append(f"work:{title}|{ref.fields.get('year', ref.fields.get('date', '')[:4])}|{first}")
     return found
-
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def missing_required_fields(project: Project) -> Iterator[Diagnostic]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .checks import normalise
+from .fields import normalise
 from .documents import Line
 from .errors import Diagnostic, Location, Severity
 from .report import CheckReport, NumberRow
