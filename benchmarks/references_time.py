@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mspress.bibtex import parse_bibtex  # noqa: E402
-from mspress.gbt7714 import Options, format_bibliography  # noqa: E402
+from mspress.sources.bibtex import parse_bibtex  # noqa: E402
+from mspress.styles.gbt7714 import Options, format_bibliography  # noqa: E402
 
 ESCAPES = {"é": r"{\'e}", "á": r"{\'a}", "ñ": r"{\~n}", "ó": r"{\'o}", "ü": r"{\"u}", "ö": r"{\"o}"}
 PROVENANCE = re.compile(r"\n  (evidence|alternatives|provenancenote|unverified|confidence) = \{.*?\},(?=\n)")

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .checking import FORMATS
-from .config import STYLES, SYSTEMS, load_config
-from .errors import ManuscriptError, ManuscriptErrors
+from mspress.commands.check import FORMATS
+from mspress.config import STYLES, SYSTEMS, load_config
+from mspress.errors import ManuscriptError, ManuscriptErrors
 
 
 def parser() -> argparse.ArgumentParser:
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(root: Path, style: str | None, formats: tuple[str, ...]) -> int:
-    from .pipeline import build
+    from mspress.commands.build import build
 
     config = load_config(root).with_style(style)
     result = build(config, formats)
@@ -88,7 +88,7 @@ def _build(root: Path, style: str | None, formats: tuple[str, ...]) -> int:
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
-    from .checking import check_path, emit
+    from mspress.commands.check import check_path, emit
 
     target = Path(args.path) if args.path else root
     if args.path and not target.is_absolute() and not target.exists() and (root / target).exists():
@@ -107,6 +107,6 @@ def _check(args: argparse.Namespace, root: Path) -> int:
 
 
 def _refs(args: argparse.Namespace, root: Path) -> int:
-    from .references_cli import print_references
+    from mspress.commands.refs import print_references
 
     return print_references(args.file, root, args.ref_style, args.system, args.ref_format)

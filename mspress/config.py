@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity
+from mspress.errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity
 
 STYLES = ("gb7714-2015", "gb7714-2025")
 SYSTEMS = ("numeric", "author-year")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping, Sequence
 
-from .errors import Location
+from mspress.errors import Location
 
 Lang = Literal["zh", "en"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pypandoc
 
-from .errors import Location, ManuscriptError
+from mspress.errors import Location, ManuscriptError
 
 # A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle scripts, styles or file reads into the output.
 READER = "markdown+east_asian_line_breaks-raw_html-raw_tex-raw_attribute"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mspress.bibtex import parse_bibtex  # noqa: E402
-from mspress.gbt7714 import Options, format_bibliography  # noqa: E402
+from mspress.sources.bibtex import parse_bibtex  # noqa: E402
+from mspress.styles.gbt7714 import Options, format_bibliography  # noqa: E402
 from mspress.model import Reference  # noqa: E402
 
 DIVERGENCES = Path(__file__).with_name("conformance_divergences.txt")

@@ -12,8 +12,8 @@ from typing import Callable
 
 import pytest
 
-from mspress.checking import check_path
-from mspress.report import as_text
+from mspress.commands.check import check_path
+from mspress.checks.report import as_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

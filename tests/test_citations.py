@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mspress.citations import compress, extract, format_runs, locator_text, number, split_known
+from mspress.citations.reader import compress, extract, format_runs, locator_text, number, split_known
 from mspress.model import SourceText
 
 KNOWN = {"a", "b", "c", "d", "smith2019", "fig:flow"}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mspress.bibtex import parse_bibtex
-from mspress.gbt7714 import Options, author_year_labels, format_bibliography, format_reference
+from mspress.sources.bibtex import parse_bibtex
+from mspress.styles.gbt7714 import Options, author_year_labels, format_bibliography, format_reference
 from mspress.model import Reference
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "gbt7714").glob("*.txt"))
@@ -81,7 +81,7 @@ def test_author_year_list_sorts_chinese_by_pinyin_then_western() -> None:
 
 
 def test_csl_json_items_format_like_bibtex(tmp_path: Path) -> None:
-    from mspress.csljson import parse_csl_json
+    from mspress.sources.csljson import parse_csl_json
 
     text = ('[{"id": "frese2013", "type": "article-journal", "title": "Next-generation sequencing", '
             '"container-title": "Biology", "volume": "2", "issue": "1", "page": "378-398", "DOI": "10.3390/biology2010378", '
@@ -95,7 +95,7 @@ def test_csl_json_items_format_like_bibtex(tmp_path: Path) -> None:
 
 
 def test_malformed_csl_json_names_line_and_column() -> None:
-    from mspress.csljson import parse_csl_json
+    from mspress.sources.csljson import parse_csl_json
 
     problems: list = []
     parse_csl_json('[{"id": "a",\n  "title": }]', Path("lib.json"), {}, problems)
@@ -124,7 +124,7 @@ def test_refs_command_text_is_numbered_in_file_order(tmp_path: Path, cli) -> Non
 
 
 def test_csl_json_nocase_spans_keep_their_case() -> None:
-    from mspress.csljson import parse_csl_json
+    from mspress.sources.csljson import parse_csl_json
 
     found: dict[str, Reference] = {}
     parse_csl_json('[{"id": "k", "type": "book", "title": "A History of <span class=\\"nocase\\">Jiangnan</span> Gardens", '

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from . import spacing
+from mspress.typeset import spacing
 
 PATCHED_VERSION = "70.0"
 MAX_STRETCH_EM = 0.05
