@@ -1,4 +1,4 @@
-"""Build the manuscript in this directory (or ``-C DIR``): ``python build.py --help``."""
+"""Build the manuscript in this directory: ``python build.py [build|check|refs] …`` takes the commands of ``mspress``."""
 from mspress.cli import main
 
-raise SystemExit(main())
+raise SystemExit(main(prog="build.py"))

@@ -6,6 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class ExitCode(enum.IntEnum):
+    """Exit status of every command."""
+
+    DONE = 0
+    """The command did its work (``check``: no errors; warnings too under ``--strict``)."""
+    MANUSCRIPT_ERRORS = 1
+    """The manuscript (or checked file) has errors; each is printed as ``path:line:col: …``."""
+    UNUSABLE = 2
+    """The command line, the configuration or the input could not be used at all."""
+
+
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -50,6 +61,8 @@ class Diagnostic:
 class ManuscriptError(Exception):
     """A mistake in the user's input; the CLI prints it as one line and exits non-zero."""
 
+    exit_code = ExitCode.MANUSCRIPT_ERRORS
+
     def __init__(self, location: Location, message: str, code: str = "input-error") -> None:
         super().__init__(message)
         self.diagnostic = Diagnostic(code, Severity.ERROR, message, location)
@@ -80,3 +93,21 @@ def relative_to(path: Path, root: Path) -> Path:
         return path.resolve().relative_to(root.resolve())
     except ValueError:
         return path
+
+
+class ConfigError(ManuscriptErrors):
+    """``[tool.mspress]`` or a journal profile cannot be used: nothing can be built or checked."""
+
+    exit_code = ExitCode.UNUSABLE
+
+
+class InputUnreadable(ManuscriptError):
+    """The input could not be read at all (no manuscript/ directory, an unreadable file given to ``check``)."""
+
+    exit_code = ExitCode.UNUSABLE
+
+
+class SetupError(Exception):
+    """The machine lacks something mspress needs (pandoc, fonts): not the manuscript's fault."""
+
+    exit_code = ExitCode.UNUSABLE

@@ -1,4 +1,4 @@
-"""Typed values passed between the stages: load → resolve → check → render → write."""
+"""Typed values passed between the stages: sources → citations → styles → transform → writers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -148,6 +148,15 @@ class Citation:
     location: Location
     part: str
     """Name of the source part it occurs in."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """One ``@fig:x``, ``@tbl:x`` or ``@sec:x`` reference."""
+
+    label: str
+    location: Location
+    part: str
 
 
 @dataclass(frozen=True, slots=True)

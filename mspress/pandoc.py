@@ -1,32 +1,80 @@
-"""The only module that runs pandoc: Markdown → AST, AST → HTML."""
+"""The only module that runs pandoc: Markdown → AST, and a resolved AST → HTML, DOCX, JATS…
+
+The binary is the one pypandoc_binary ships (else ``pandoc`` on PATH). It is run directly, once per conversion:
+no version or format probes, and a parse can run in a thread while Python loads the library.
+"""
 from __future__ import annotations
 
+import importlib.util
 import json
-from typing import Any
+import os
+import shutil
+import subprocess
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
 
-import pypandoc
+from mspress.errors import Location, ManuscriptError, SetupError
 
-from mspress.errors import Location, ManuscriptError
-
-# A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle scripts, styles or file reads into the output.
+# A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle
+# scripts, styles or file reads into the output.
 READER = "markdown+east_asian_line_breaks-raw_html-raw_tex-raw_attribute"
 Ast = dict[str, Any]
 
 
+@lru_cache(maxsize=1)
+def executable() -> str:
+    spec = importlib.util.find_spec("pypandoc")  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which("pandoc")
+    if found is None:
+        raise SetupError("pandoc not found: install mspress's dependencies (pip install pypandoc_binary)")
+    return found
+
+
+def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes:
+    """Run pandoc in its sandbox (no file or network access from the document)."""
+    try:
+        done = subprocess.run([executable(), "--sandbox", *args], input=source, capture_output=True, check=False)
+    except OSError as exc:
+        raise SetupError(f"cannot run pandoc: {exc.strerror}") from None
+    if done.returncode != 0:
+        message = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
+        raise ManuscriptError(where, f"pandoc could not {what}: {message}", "pandoc")
+    return done.stdout
+
+
 def parse(markdown: str, where: Location) -> Ast:
-    try:
-        return json.loads(pypandoc.convert_text(markdown, "json", format=READER, extra_args=["--sandbox"]))
-    except (RuntimeError, OSError) as exc:
-        raise ManuscriptError(where, f"pandoc could not read the Markdown: {exc}") from None
+    ast: Ast = json.loads(run(markdown.encode("utf-8"), ["-f", READER, "-t", "json"], where, "read the Markdown"))
+    return ast
 
 
-def to_html(ast: Ast, where: Location) -> str:
-    try:
-        return pypandoc.convert_text(json.dumps(ast), "html5", format="json",
-                                     extra_args=["--sandbox", "--wrap=none", "--mathml"])
-    except (RuntimeError, OSError) as exc:
-        raise ManuscriptError(where, f"pandoc could not write HTML: {exc}") from None
+class Parsing:
+    """A parse running in a thread: start it, do other work, then ``result()``."""
+
+    def __init__(self, markdown: str, where: Location) -> None:
+        self._outcome: Ast | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(markdown, where), daemon=True)
+        self._thread.start()
+
+    def _run(self, markdown: str, where: Location) -> None:
+        try:
+            self._outcome = parse(markdown, where)
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self._outcome = exc
+
+    def result(self) -> Ast:
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome
 
 
-def version() -> str:
-    return str(pypandoc.get_pandoc_version())
+def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = ()) -> bytes:
+    """A resolved document in any pandoc output format (``html5``, ``docx``, ``jats``…)."""
+    return run(json.dumps(ast).encode("utf-8"), ["-f", "json", "-t", to, "-o", "-", *extra_args], where, f"write {to}")

@@ -168,7 +168,7 @@ def test_github_annotations(tmp_path: Path, cli: Cli) -> None:
     root = overlay_project(FIXTURES / "check" / "project" / "undefined-citation", tmp_path)
     _, out, _ = cli("check", "-C", str(root), "--format", "github")
     assert out.splitlines()[0] == ("::error file=manuscript/01-introduction.md,line=3,col=6,title=undefined-citation::"
-                                   "unknown citation key @wang2021: add it to references/*.bib or fix the key")
+                                   "unknown citation key @wang2021 (did you mean @wang2020?): add it to references/*.bib or fix the key")
 
 
 def test_junit_and_sarif_files(tmp_path: Path, cli: Cli) -> None:
@@ -200,7 +200,7 @@ def test_build_numbering_is_the_check_numbering(project: Callable[[str], Path], 
     checked = [row["reference"] for row in json.loads(out)["numbering"]]
     assert cli("build", "-C", str(root), "--format", "html")[0] == 0
     page = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
-    assert re.findall(r'<li id="ref-([^"]+)"', page) == checked
+    assert re.findall(r'<div id="ref-([^"]+)" class="reference"', page) == checked
 
 
 def test_build_prints_warnings_and_still_builds(tmp_path: Path, cli: Cli) -> None:

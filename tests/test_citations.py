@@ -2,14 +2,23 @@ from pathlib import Path
 
 import pytest
 
-from mspress.citations.reader import compress, extract, format_runs, locator_text, number, split_known
-from mspress.model import SourceText
+from mspress.citations.keys import locator_text, split_known
+from mspress.citations.numbering import compress, format_runs, number
+from mspress.citations.reader import read_citations
+from mspress.model import Citation, SourceText
+from mspress.sources.markdown import parse_parts
 
 KNOWN = {"a", "b", "c", "d", "smith2019", "fig:flow"}
 
 
 def part(text: str) -> SourceText:
     return SourceText("01-body", Path("manuscript/01-body.md"), text)
+
+
+def extract(source: SourceText, known: set[str]) -> list[Citation]:
+    """The citations pandoc's parse of one file holds, as the check and the build read them."""
+    _, parts = parse_parts([source]).result()
+    return read_citations(parts, known).citations
 
 
 def keys(text: str) -> list[tuple[str, ...]]:

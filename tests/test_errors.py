@@ -1,4 +1,5 @@
-"""User mistakes: one line ``path:line:col: error: …`` each, exit status 1, no traceback, output/ untouched."""
+"""User mistakes: one line ``path:line:col: error: …`` each, exit status 1 (2 for an unusable configuration or
+directory), no traceback, output/ untouched."""
 from __future__ import annotations
 
 import re
@@ -17,12 +18,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def failing_build(root: Path, cli: Cli) -> list[str]:
+def failing_build(root: Path, cli: Cli, status: int = 1) -> list[str]:
     out_dir = root / "output"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "manuscript.html").write_text("previous good html", encoding="utf-8")
     code, out, err = cli("build", "-C", str(root), "--format", "html")
-    assert code == 1
+    assert code == status
     assert "Traceback" not in err
     assert (out_dir / "manuscript.html").read_text(encoding="utf-8") == "previous good html"
     assert sorted(p.name for p in out_dir.iterdir()) == ["manuscript.html"], "no temporary file left behind"
@@ -38,11 +39,11 @@ BODY = "manuscript/01-introduction.md"
     "file, old, new, expected",
     [
         (BODY, "[@wang2020]。第二句", "[@wang2021]。第二句",
-         "manuscript/01-introduction.md:3:6: error: unknown citation key @wang2021: add it to references/*.bib or fix the key [undefined-citation]"),
+         "manuscript/01-introduction.md:3:6: error: unknown citation key @wang2021 (did you mean @wang2020?): add it to references/*.bib or fix the key [undefined-citation]"),
         (BODY, "文献@smith2019指出", "文献@smith2091指出",
-         "manuscript/01-introduction.md:4:3: error: unknown citation key @smith2091: add it to references/*.bib or fix the key [undefined-citation]"),
+         "manuscript/01-introduction.md:4:3: error: unknown citation key @smith2091 (did you mean @smith2019?): add it to references/*.bib or fix the key [undefined-citation]"),
         (BODY, "如@fig:demo所示", "如@fig:dmeo所示",
-         "manuscript/01-introduction.md:3:60: error: unknown cross reference @fig:dmeo: label a figure, table or heading {#fig:dmeo} [undefined-crossref]"),
+         "manuscript/01-introduction.md:3:60: error: unknown cross reference @fig:dmeo (did you mean @fig:demo?): label a figure, table or heading {#fig:dmeo} [undefined-crossref]"),
         (BODY, "figures/demo.svg", "figures/nothere.svg",
          "manuscript/01-introduction.md:6:8: error: figure file not found: figures/nothere.svg (paths are relative to manuscript/) [missing-figure]"),
         ("manuscript/metadata.yaml", "  en: A test article", "  en: [unclosed",
@@ -124,10 +125,11 @@ def test_undefined_template_variable_names_the_template_line(project: Callable[[
 def test_unknown_setting_in_pyproject(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
     (root / "pyproject.toml").write_text('[tool.mspress]\nstlye = "gb7714-2025"\n', encoding="utf-8")
-    assert failing_build(root, cli)[0].startswith("pyproject.toml:2:1: error: unknown setting 'stlye' in [tool.mspress]; allowed:")
+    assert failing_build(root, cli, status=2)[0].startswith(
+        "pyproject.toml:2:1: error: unknown setting 'stlye' in [tool.mspress] (did you mean style?); allowed:")
 
 
 def test_not_a_project(tmp_path: Path, cli: Cli) -> None:
     code, _, err = cli("build", "-C", str(tmp_path))
-    assert code == 1
+    assert code == 2
     assert err.strip() == "manuscript:1:1: error: no manuscript/ directory here; use -C DIR to name the project [input-error]"

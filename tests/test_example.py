@@ -35,7 +35,7 @@ def pdf(built: Path) -> fitz.Document:
 
 
 def citation_marks(page: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<sup class="cite">(.*?)</sup>', page)]
+    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<span class="cite"><sup>(.*?)</sup></span>', page)]
 
 
 def expand(mark: str) -> list[int]:
@@ -61,7 +61,7 @@ def test_groups_are_compressed_as_in_the_article(page_html: str) -> None:
 
 
 def reference_items(page: str) -> list[str]:
-    items = re.findall(r'<li id="ref-[^"]+"[^>]*><span class="ref-label">\[\d+\]</span>(.*?)</li>', page)
+    items = re.findall(r'<div id="ref-[^"]+" class="reference"[^>]*>\s*<p><span class="ref-label">\[\d+\]</span>(.*?)</p>', page)
     return [htmllib.unescape(re.sub(r"<[^>]+>", "", item)) for item in items]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from mspress.styles.gbt7714.fields import normalise
+from mspress.text import normalise
 from mspress.sources.documents import Line
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.checks.report import CheckReport, NumberRow
@@ -112,7 +112,7 @@ def _longest_run(numbers: list[int]) -> int:
 
 
 def _compressed(numbers: list[int], min_run: int = 2) -> str:
-    from mspress.citations.reader import compress, format_runs
+    from mspress.citations.numbering import compress, format_runs
 
     return format_runs(compress(numbers, min_run))
 

@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from mspress.citations.reader import crossref_uses, mask_code, unknown_key
+from mspress.citations.keys import unknown_key, unknown_label
+from mspress.citations.labels import walk_blocks
 from mspress.errors import Diagnostic, Location, Severity
-from mspress.styles.gbt7714.fields import field_problem, missing_fields, normalise
+from mspress.styles.gbt7714.fields import field_problem, missing_fields
 from mspress.sources.figures import figure_problem
 from mspress.model import Reference
+from mspress.text import HAN, normalise
 from mspress.sources.project import Project
 
 Rule = Callable[[Project], Iterable[Diagnostic]]
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
-_LABEL = re.compile(r"\{#((?:fig|tbl|sec|eq):[^\s}]+)[^}]*\}")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)(\{[^}]*\})?")
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_ASCII_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[,;:](?=\s*[{_CJK}])")
+_ASCII_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}])[,;:](?=\s*[{HAN}])")
 _FULLWIDTH = re.compile(r"[，。；：（）、！？“”]")
 
 
@@ -35,7 +34,7 @@ def undefined_citations(project: Project) -> Iterator[Diagnostic]:
     for citation in project.citations:
         for key in citation.keys:
             if key not in known:
-                yield d("undefined-citation", ERROR, unknown_key(key), citation.location)
+                yield d("undefined-citation", ERROR, unknown_key(key, known), citation.location)
 
 
 def uncited_references(project: Project) -> Iterator[Diagnostic]:
@@ -83,57 +82,55 @@ def invalid_fields(project: Project) -> Iterator[Diagnostic]:
                 yield d("invalid-field", WARNING, f"{ref.key!r}: {problem}", ref.location)
 
 
-def _labels(project: Project) -> tuple[dict[str, Location], list[Diagnostic]]:
-    labels: dict[str, Location] = {}
-    duplicates = []
-    for part in project.parts:
-        masked = mask_code(part.text)
-        for m in _LABEL.finditer(masked):
-            where = Location.in_text(part.path, part.text, m.start())
-            if m.group(1) in labels:
-                duplicates.append(d("duplicate-label", ERROR, f"label {{#{m.group(1)}}} is also defined at {labels[m.group(1)]}: rename one", where))
-            labels.setdefault(m.group(1), where)
-    return labels, duplicates
-
-
 def crossrefs(project: Project) -> Iterator[Diagnostic]:
-    labels, duplicates = _labels(project)
-    yield from duplicates
+    labels = project.labels
+    for label, first, second in labels.duplicates:
+        yield d("duplicate-label", ERROR, f"label {{#{label}}} is also defined at {first}: rename one", second)
     used: set[str] = set()
-    for part in project.parts:
-        for key, where in crossref_uses(part, set(labels)):
-            used.add(key)
-            if key not in labels:
-                yield d("undefined-crossref", ERROR, f"unknown cross reference @{key}: label a figure, table or heading {{#{key}}}", where)
-    for label, where in labels.items():
-        if label.startswith(("fig:", "tbl:")) and label not in used:
-            kind = "figure" if label.startswith("fig:") else "table"
+    for ref in project.crossrefs:
+        used.add(ref.label)
+        if ref.label not in labels.numbers:
+            yield d("undefined-crossref", ERROR, unknown_label(ref.label, labels.locations), ref.location)
+    for label, where in labels.locations.items():
+        if labels.kinds[label] in ("fig", "tbl") and label not in used:
+            kind = "figure" if labels.kinds[label] == "fig" else "table"
             yield d("unreferenced-figure", WARNING, f"{kind} {{#{label}}} is never referred to: cite it in the text as @{label}", where)
 
 
 def figures(project: Project) -> Iterator[Diagnostic]:
     for part in project.parts:
-        masked = mask_code(part.text, urls=False)
-        for m in _IMAGE.finditer(masked):
-            target, attrs = m.group(1), m.group(2) or ""
-            where = Location.in_text(part.path, part.text, m.start(1))
-            problem = figure_problem(project.root, target)
-            if problem:
-                yield d("missing-figure", ERROR, problem, where)
-            if "#fig:" not in attrs and _alone_in_paragraph(masked, m.start(), m.end()):
-                yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
+        cursor = 0
+        for block in walk_blocks(part.blocks):
+            if block["t"] in ("Div", "BlockQuote"):
+                continue  # walk_blocks visits their blocks
+            for image in _images(block):
+                target = image["c"][2][0]
+                at = part.masked.find(target, cursor)
+                cursor = max(cursor, at + 1)
+                where = Location.in_text(part.source.path, part.source.text, max(at, 0))
+                problem = figure_problem(project.root, target)
+                if problem:
+                    yield d("missing-figure", ERROR, problem, where)
+                if block["t"] == "Figure" and not block["c"][0][0].startswith("fig:"):
+                    yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
 
 
-def _alone_in_paragraph(text: str, start: int, end: int) -> bool:
-    """Pandoc makes a figure of an image that is a paragraph by itself."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    rest = text[end : len(text) if line_end < 0 else line_end]
-    return text[line_start:start].strip() == "" and rest.strip() == "" and (line_start == 0 or text[:line_start].endswith("\n\n"))
+def _images(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Image nodes of a block, in order."""
+    stack: list[Any] = [block.get("c")]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            if value.get("t") == "Image":
+                yield value
+            elif value.get("t") not in ("Div", "BlockQuote"):
+                stack.append(value.get("c"))
 
 
 def metadata(project: Project) -> Iterator[Diagnostic]:
-    for part in (project.abstract_zh, project.abstract_en):
+    for part in project.sources[:2]:
         if part.text.strip() == "" and (project.root / part.path).is_file():
             yield d("missing-metadata", ERROR, f"{part.path.as_posix()} is empty: write the abstract", Location(part.path))
     meta = project.metadata
@@ -149,8 +146,8 @@ def abstracts_cite_nothing(project: Project) -> Iterator[Diagnostic]:
 
 
 def punctuation(project: Project) -> Iterator[Diagnostic]:
-    for part in project.parts:
-        masked = mask_code(part.text)
+    for parsed in project.parts:
+        part, masked = parsed.source, parsed.masked
         if part.name == "abstract.en":
             for m in _FULLWIDTH.finditer(masked):
                 yield d("mixed-punctuation", WARNING, f"full-width {m.group(0)!r} in English text: use ASCII punctuation",

@@ -1,37 +1,48 @@
-"""How a citation is printed in the text: numbers in brackets, or author and year.
+"""How a citation is printed in the text, as AST inlines: numbers in brackets, or author and year.
 
-The numbers come from ``citations.number`` and the author-year labels from the GB/T 7714 engine; this
-module only prints them, so the HTML, the PDF and ``check --report`` agree.
+The numbers come from ``citations.numbering`` and the author-year labels from the GB/T 7714 engine; this
+module only prints them, so every writer and ``check --report`` agree. Each number links to ``#ref-<key>``.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+from typing import Protocol
 
-from mspress.citations.reader import compress
+from mspress.citations.numbering import compress
+from mspress.config import CitationForm
+from mspress.transform.ast import Node, link, span, superscript, text
+
+
+class Marks(Protocol):
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]: ...
+
+
+def _link(key: str, label: str) -> Node:
+    return link(text(label), f"#ref-{key}")
 
 
 @dataclass(frozen=True, slots=True)
 class NumericMarks:
     numbers: dict[str, int]
-    min_run: int = 2
-    dash: str = "-"
-    sort: bool = True
+    form: CitationForm
 
-    def render(self, keys: list[str], locators: list[str], narrative: bool, after_wenxian: bool) -> str:
-        def link(key: str) -> str:
-            return f'<a href="#ref-{html.escape(key)}">{self.numbers[key]}</a>'
-
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]:
+        body: list[Node] = []
         if any(locators):
-            body = "".join(f"[{link(k)}]{html.escape(loc)}" for k, loc in zip(keys, locators, strict=True))
+            for key, locator in zip(keys, locators, strict=True):
+                body += [*text("["), _link(key, str(self.numbers[key])), *text("]" + locator)]
         else:
             by_number = {self.numbers[k]: k for k in keys}
-            runs = compress(by_number, self.min_run, self.sort)
-            body = "[" + ",".join(link(by_number[a]) if a == b else f"{link(by_number[a])}{self.dash}{link(by_number[b])}"
-                                  for a, b in runs) + "]"
+            body = text("[")
+            for i, (a, b) in enumerate(compress(by_number, self.form.min_run, self.form.sort)):
+                body += text(",") if i else []
+                body.append(_link(by_number[a], str(a)))
+                if a != b:
+                    body += [*text(self.form.dash), _link(by_number[b], str(b))]
+            body += text("]")
         if narrative:
-            return f'<span class="cite-inline">{"" if after_wenxian else "文献"}{body}</span>'
-        return f'<sup class="cite">{body}</sup>'
+            return [span(["cite-inline"], ([] if after_wenxian else text("文献")) + body)]
+        return [span(["cite"], [superscript(body)])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +50,23 @@ class AuthorYearMarks:
     labels: dict[str, tuple[str, str]]
     """Key → (name as cited, year with its a/b suffix)."""
 
-    def render(self, keys: list[str], locators: list[str], narrative: bool, after_wenxian: bool) -> str:
-        def link(key: str, text: str) -> str:
-            return f'<a href="#ref-{html.escape(key)}">{html.escape(text)}</a>'
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]:
+        def page(locator: str) -> list[Node]:
+            return [span(["locator"], [superscript(text(locator))])] if locator else []
 
-        def page(locator: str) -> str:
-            return f'<sup class="locator">{html.escape(locator)}</sup>' if locator else ""
-
+        out: list[Node] = []
         if narrative:
-            parts = [f"{html.escape(self.labels[k][0])}（{link(k, self.labels[k][1])}）{page(loc)}" for k, loc in zip(keys, locators, strict=True)]
-            return f'<span class="cite-ay">{"；".join(parts)}</span>'
-        items = [link(k, f"{self.labels[k][0]}，{self.labels[k][1]}") for k in keys]
+            for i, (key, locator) in enumerate(zip(keys, locators, strict=True)):
+                name, year = self.labels[key]
+                out += [*(text("；") if i else []), *text(name + "（"), _link(key, year), *text("）"), *page(locator)]
+            return [span(["cite-ay"], out)]
+        out = text("（")
+        for i, (key, locator) in enumerate(zip(keys, locators, strict=True)):
+            name, year = self.labels[key]
+            out += [*(text("；") if i else []), _link(key, f"{name}，{year}")]
+            if len(keys) > 1:
+                out += page(locator)
+        out += text("）")
         if len(keys) == 1:
-            return f'<span class="cite-ay">（{items[0]}）{page(locators[0])}</span>'
-        return '<span class="cite-ay">（' + "；".join(i + page(loc) for i, loc in zip(items, locators, strict=True)) + "）</span>"
+            out += page(locators[0])
+        return [span(["cite-ay"], out)]

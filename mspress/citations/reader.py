@@ -1,180 +1,180 @@
-"""Find citations in Markdown, number them by first citation, and print number groups.
+"""Citations and cross references read from the parsed document: the one list numbering, ``check`` and every
+writer use.
 
-This module does not import pandoc, so ``check`` stays fast; the build uses the same
-numbering when it rewrites pandoc's AST.
+Pandoc decides what is a citation (never code, comments or raw text); this module adds what pandoc leaves as
+text: a narrative ``@key`` glued to Chinese text (``文献@smith2019等``), and each citation's source location.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
+from mspress.citations.keys import KEY, is_crossref, locator_text, split_known
 from mspress.errors import Location
-from mspress.model import Citation, Numbering, SourceText
+from mspress.model import Citation, CrossRef
+from mspress.sources.markdown import ESCAPED_AT, Part
 
-CROSSREF_PREFIXES = ("fig:", "tbl:", "sec:", "eq:")
-
-# Pandoc's citation key: starts with a letter, digit or _, then word characters and
-# internal punctuation; trailing punctuation is not part of the key.
-KEY = r"[\w][\w:.#$%&+?<>~/-]*"
-_TRAILING = ":.#$%&+?<>~/-"
-NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
-_GROUP = re.compile(r"(?<![\\!])\[(?P<body>[^\[\]]*?-?@[^\[\]]*?)\](?!\()", re.S)
-_ITEM = re.compile(rf"(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)", re.S)
-_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_ESCAPED = re.compile(r"\\[\[\]@\\`*_~]")
-_URL = re.compile(r"\]\([^)\s]*[^)]*\)|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s)\]>]+")
-
-
-def unknown_key(key: str) -> str:
-    """The message for a citation key that is not in the library (one wording for check and build)."""
-    return f"unknown citation key @{key}: add it to references/*.bib or fix the key"
-
-
-def clean_key(raw: str) -> str:
-    return raw.rstrip(_TRAILING)
-
-
-def split_known(raw: str, known: Iterable[str] | set[str]) -> tuple[str, str]:
-    """Split ``fig:flow所示`` into a known id and the text glued after it.
-
-    Chinese has no spaces, so a key written inside Chinese text runs into the next
-    characters; the longest known id that is a prefix wins.
-    """
-    key = clean_key(raw)
-    if key in known:
-        return key, raw[len(key):]
-    for end in range(len(key) - 1, 0, -1):
-        if not key[end].isascii() and key[:end] in known:
-            return key[:end], raw[end:]
-    cut = next((i for i, ch in enumerate(key) if not ch.isascii()), len(key))
-    return clean_key(key[:cut]) or key, raw[len(clean_key(key[:cut]) or key):]
-
-
-def locator_text(suffix: str) -> str:
-    """``, p. 25`` → ``25``; ``, pp. 4-7`` → ``4-7``; ``, 第25页`` → ``25``."""
-    text = suffix.strip().lstrip(",，").strip()
-    text = re.sub(r"^(pp?\.|pages?|page|第)\s*", "", text)
-    return re.sub(r"页$", "", text).strip()
-
-
-def is_crossref(key: str) -> bool:
-    return key.startswith(CROSSREF_PREFIXES)
-
-
-def mask_code(text: str, urls: bool = True) -> str:
-    """Replace code, escapes (and URLs) by spaces of equal length so offsets stay true."""
-    for pattern in (_FENCE, _CODE_SPAN, _ESCAPED, _URL) if urls else (_FENCE, _CODE_SPAN, _ESCAPED):
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return text
-
-
-def narrative_matches(text: str) -> Iterator[re.Match[str]]:
-    """Narrative ``@key`` matches outside code, escapes and URLs (offsets are those of ``text``)."""
-    return NARRATIVE.finditer(mask_code(text))
+Node = dict[str, Any]
+INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+                "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
+VERBATIM = {"Code", "CodeBlock", "RawBlock", "RawInline", "Math"}
+"""Nodes whose text is printed as written: nothing in them is a citation."""
+_NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+")
 
 
 @dataclass(frozen=True, slots=True)
-class _Raw:
-    offset: int
-    keys: tuple[tuple[int, str, str], ...]
-    """(offset, raw key, suffix) per item."""
-    narrative: bool
+class CiteUse:
+    """What one Cite node of the AST stands for."""
+
+    citation: Citation | None
+    """The citation group, or ``None`` when the node only refers to figures, tables or sections."""
+    crossrefs: tuple[CrossRef, ...]
+    trailing: str
+    """Text glued after the key in Chinese (``等``, ``所示``), printed after the mark."""
 
 
-def _scan(text: str) -> Iterator[_Raw]:
-    masked = mask_code(text)
-    taken: list[tuple[int, int]] = []
-    for group in _GROUP.finditer(masked):
-        items = []
-        start = group.start("body")
-        for part in _split_items(group.group("body")):
-            offset, piece = start + part[0], part[1]
-            m = _ITEM.match(piece)
-            if m:
-                items.append((offset + m.start("key") - 1, m.group("key"), m.group("suffix")))
-        if items:
-            taken.append((group.start(), group.end()))
-            yield _Raw(group.start(), tuple(items), False)
-    for m in NARRATIVE.finditer(masked):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        yield _Raw(m.start(), ((m.start(), m.group("key"), ""),), True)
+@dataclass(slots=True)
+class Found:
+    citations: list[Citation] = field(default_factory=list)
+    crossrefs: list[CrossRef] = field(default_factory=list)
+    uses: dict[int, CiteUse] = field(default_factory=dict)
+    """``id()`` of each Cite node → what it stands for."""
 
 
-def _split_items(body: str) -> list[tuple[int, str]]:
-    parts, start = [], 0
-    for i, ch in enumerate(body):
-        if ch == ";":
-            parts.append((start, body[start:i]))
-            start = i + 1
-    parts.append((start, body[start:]))
-    return parts
+def read_citations(parts: Sequence[Part], ids: set[str]) -> Found:
+    """Every citation and cross reference, in reading order (a footnote's at its call); ``ids`` are the
+    library's keys and the document's labels, used to split a key from Chinese text glued after it."""
+    found = Found()
+    for part in parts:
+        _Reader(part, ids, found).walk(part.blocks)
+    return found
 
 
-def extract(part: SourceText, known: set[str]) -> list[Citation]:
-    """Every citation group of one Markdown file, in reading order, crossrefs excluded."""
-    found = sorted(_scan(part.text), key=lambda r: r.offset)
-    citations = []
-    for raw in found:
-        keys, locators = [], []
-        for _, key_text, suffix in raw.keys:
-            key, _rest = split_known(key_text, known)
-            keys.append(key)
-            locators.append(locator_text(suffix))
-        if all(is_crossref(k) for k in keys):
-            continue
-        citations.append(Citation(tuple(keys), tuple(locators), raw.narrative,
-                                  Location.in_text(part.path, part.text, raw.offset), part.name))
-    return citations
+class _Reader:
+    def __init__(self, part: Part, ids: set[str], found: Found) -> None:
+        self.part, self.ids, self.found = part, ids, found
+        self.cursor = 0
 
+    def walk(self, value: Any) -> None:
+        if isinstance(value, list):
+            if value and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value):
+                value[:] = self.inlines(value)
+            else:
+                for item in value:
+                    self.walk(item)
+        elif isinstance(value, dict) and value.get("t") not in VERBATIM:
+            self.walk(value.get("c"))
 
-def crossref_uses(part: SourceText, labels: set[str]) -> list[tuple[str, Location]]:
-    """``@fig:x``-style references of one file, with their locations."""
-    uses = []
-    for raw in _scan(part.text):
-        for offset, key_text, _ in raw.keys:
-            key, _rest = split_known(key_text, labels)
-            if is_crossref(key):
-                uses.append((key, Location.in_text(part.path, part.text, offset)))
-    return uses
-
-
-def number(citations: Iterable[Citation], known: set[str]) -> Numbering:
-    """Number known keys by first citation; the one numbering every writer and the checker use."""
-    numbers: dict[str, int] = {}
-    first: dict[str, Location] = {}
-    counts: dict[str, int] = {}
-    for citation in citations:
-        for key in citation.keys:
-            if key not in known:
+    def inlines(self, items: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        for item in items:
+            if item["t"] == "Str":
+                out.extend(self.text(item["c"]))
                 continue
-            counts[key] = counts.get(key, 0) + 1
-            if key not in numbers:
-                numbers[key] = len(numbers) + 1
-                first[key] = citation.location
-    return Numbering(numbers, first, counts)
+            if item["t"] == "Cite" and out and _inside_url(out[-1]):
+                out[-1] = _str(out[-1]["c"] + "".join(n.get("c", "") for n in item["c"][1] if n["t"] == "Str"))
+                continue
+            if item["t"] == "Cite":
+                self.cite(item)
+            elif item["t"] not in VERBATIM:
+                self.walk(item.get("c"))
+            out.append(item)
+        return out
+
+    def text(self, value: str) -> list[Node]:
+        """A Str, with each narrative ``@key`` pandoc left in it made a Cite node of its own."""
+        masked = _URL.sub(lambda m: " " * len(m.group(0)), value) if "@" in value else value
+        out: list[Node] = []
+        pos = 0
+        for m in _NARRATIVE.finditer(masked):
+            if m.start() > pos:
+                out.append(_str(value[pos : m.start()]))
+            node = narrative_cite(m.group("key"))
+            self.cite(node)
+            out.append(node)
+            pos = m.end()
+        if pos < len(value) or not out:
+            out.append(_str(value[pos:]))
+        return out
+
+    def cite(self, node: Node) -> None:
+        items = _flatten(node["c"][0])
+        node["c"][0] = items
+        resolved = [split_known(item["citationId"], self.ids) for item in items]
+        keys = tuple(key for key, _ in resolved)
+        trailing = "".join(rest for _, rest in resolved)
+        narrative = items[0]["citationMode"]["t"] == "AuthorInText"
+        offsets = [self.locate(item["citationId"]) for item in items]
+        where = self.location(self.bracket(offsets[0]) if not narrative else offsets[0])
+        if all(is_crossref(k) for k in keys):
+            refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets))
+            self.found.crossrefs.extend(refs)
+            self.found.uses[id(node)] = CiteUse(None, refs, trailing)
+            return
+        locators = tuple(locator_text(_plain(item["citationSuffix"])) for item in items)
+        citation = Citation(keys, locators, narrative, where, self.part.source.name)
+        self.found.citations.append(citation)
+        self.found.uses[id(node)] = CiteUse(citation, (), trailing)
+
+    # --- locations ------------------------------------------------------------------------------
+    def locate(self, raw_key: str) -> int:
+        """Offset of ``@key`` in the part's text: the next one after the previous citation (a footnote's text
+        may stand after later citations, so the search wraps)."""
+        needle = "@" + raw_key
+        at = self.part.masked.find(needle, self.cursor)
+        if at < 0:
+            at = self.part.masked.find(needle)
+        if at < 0:
+            return self.cursor
+        self.cursor = at + len(needle)
+        return at
+
+    def bracket(self, at: int) -> int:
+        """The ``[`` that opens the group around ``at``."""
+        line_start = self.part.masked.rfind("\n\n", 0, at) + 1
+        opening = max(self.part.masked.rfind("[", line_start, at), self.part.masked.rfind("［", line_start, at))
+        return opening if opening >= 0 else at
+
+    def location(self, offset: int) -> Location:
+        return Location.in_text(self.part.source.path, self.part.source.text, offset)
 
 
-def compress(numbers: Iterable[int], min_run: int = 2, sort: bool = True) -> list[tuple[int, int]]:
-    """De-duplicated numbers as (first, last) runs of consecutive numbers, sorted unless ``sort`` is false
-    (then runs are found in the written order); runs shorter than ``min_run`` stay single."""
-    ordered = sorted(set(numbers)) if sort else list(dict.fromkeys(numbers))
-    runs: list[tuple[int, int]] = []
-    for n in ordered:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
+def narrative_cite(raw_key: str) -> Node:
+    """A Cite node as pandoc writes one for ``@key``."""
+    item = {"citationId": raw_key, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "AuthorInText"},
+            "citationNoteNum": 0, "citationHash": 0}
+    return {"t": "Cite", "c": [[item], [_str("@" + raw_key)]]}
+
+
+def _flatten(items: list[Node]) -> list[Node]:
+    """``[@a, see @b]``: pandoc nests @b in a's suffix; make it an item of its own."""
+    out = []
+    for item in items:
+        nested = [n for n in item["citationSuffix"] if n.get("t") == "Cite"]
+        if nested:
+            suffix = item["citationSuffix"]
+            item = dict(item, citationSuffix=suffix[: suffix.index(nested[0])])
+            out.append(item)
+            for cite in nested:
+                out.extend(_flatten([dict(c, citationMode={"t": "NormalCitation"}) for c in cite["c"][0]]))
         else:
-            runs.append((n, n))
-    result: list[tuple[int, int]] = []
-    for first, last in runs:
-        if last - first + 1 >= min_run:
-            result.append((first, last))
-        else:
-            result.extend((n, n) for n in range(first, last + 1))
-    return result
+            out.append(item)
+    return out
 
 
-def format_runs(runs: list[tuple[int, int]], dash: str = "-") -> str:
-    return ",".join(str(a) if a == b else f"{a}{dash}{b}" for a, b in runs)
+_URL_HEAD = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)\S*$")
+
+
+def _inside_url(previous: Node) -> bool:
+    """Pandoc reads the ``@c`` of a bare ``https://z.org/@c`` as a citation; it is part of the address."""
+    return previous["t"] == "Str" and _URL_HEAD.search(previous["c"]) is not None
+
+
+def _str(value: str) -> Node:
+    return {"t": "Str", "c": value.replace(ESCAPED_AT, "@")}
+
+
+def _plain(inlines: list[Node]) -> str:
+    return "".join(n["c"] if n["t"] == "Str" else " " if n["t"] in ("Space", "SoftBreak") else "" for n in inlines)

@@ -1,30 +1,47 @@
-"""``check``: run the project or editor-mode checks and print the report. Imports no pandoc or WeasyPrint."""
+"""``mspress check``: run the project or editor-mode checks and print the report.
+
+Imports neither pypandoc nor WeasyPrint: project mode runs the pandoc binary once (in a thread, while the
+library loads), for the same parse the build uses.
+"""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from mspress.config import Settings
 from mspress.model import Numbering
+from mspress.writers.output import write_atomic
 from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
-    """A file → editor mode (``min_run``: the journal's shortest range); a directory → project mode."""
+    """A file → editor mode; a directory → project mode, with the project's settings."""
     if target.is_file():
-        from mspress.sources.documents import read_document
-        from mspress.checks.editor import check_document
+        return check_file(target, shown, min_run)
+    from mspress.config import load_settings
 
-        return check_document(read_document(target, shown), shown, min_run)
-    from mspress.checks import rules as checks
+    return check_project(load_settings(target))
+
+
+def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
+    """Editor mode: a manuscript file someone else wrote (``min_run``: the journal's shortest range)."""
+    from mspress.checks.editor import check_document
+    from mspress.sources.documents import read_document
+
+    return check_document(read_document(target, shown), shown, min_run)
+
+
+def check_project(settings: Settings) -> CheckReport:
+    from mspress.checks import rules
     from mspress.sources.project import load_project
 
-    project = load_project(target)
-    return CheckReport(tuple(checks.run(project)), project_table(project.numbering, project.library.references))
+    project = load_project(settings.root, settings)
+    return CheckReport(tuple(rules.run(project)), project_table(project.numbering))
 
 
-def project_table(numbering: Numbering, references: dict) -> tuple[NumberRow, ...]:  # type: ignore[type-arg]
+def project_table(numbering: Numbering) -> tuple[NumberRow, ...]:
     rows = [NumberRow(n, key, numbering.first_citation.get(key), numbering.counts.get(key, 0))
             for key, n in sorted(numbering.numbers.items(), key=lambda item: item[1])]
     return tuple(rows)
@@ -40,7 +57,7 @@ def emit(report: CheckReport, fmt: str, with_table: bool, output: Path | None, n
     else:
         target = output or Path(f"mspress-check.{'junit.xml' if fmt == 'junit' else 'sarif'}")
         content = as_junit(report, name) if fmt == "junit" else as_sarif(report, CODES)
-        target.write_text(content, encoding="utf-8")
+        write_atomic(target, content.encode("utf-8"))
         sys.stdout.write(as_text(report, with_table))
         print(f"wrote {target}")
 

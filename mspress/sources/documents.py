@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mspress.errors import Location, ManuscriptError
+from mspress.errors import InputUnreadable, Location
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
 
@@ -25,20 +25,17 @@ class Line:
         return any(a <= start and end <= b for a, b in self.superscripts)
 
 
-class DocumentUnreadable(ManuscriptError):
-    """The file could not be read at all."""
-
 
 def read_document(path: Path, shown: Path) -> list[Line]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise DocumentUnreadable(Location(shown), f"cannot check {suffix or 'this'} files: give a .md, .txt, .html or .docx file")
+        raise InputUnreadable(Location(shown), f"cannot check {suffix or 'this'} files: give a .md, .txt, .html or .docx file")
     try:
         if suffix == ".docx":
             return _docx(path, shown)
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentUnreadable(Location(shown), f"cannot read file: {exc.strerror}") from None
+        raise InputUnreadable(Location(shown), f"cannot read file: {exc.strerror}") from None
     text = _decode(data, shown)
     return _html(text) if suffix in (".html", ".htm") else _plain(text)
 
@@ -49,7 +46,7 @@ def _decode(data: bytes, shown: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DocumentUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
+    raise InputUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
 
 
 _MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^")
@@ -111,7 +108,7 @@ def _docx(path: Path, shown: Path) -> list[Line]:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise DocumentUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
+        raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
     paragraphs = list(document.paragraphs)
     for table in document.tables:
         for row in table.rows:

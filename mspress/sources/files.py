@@ -31,3 +31,19 @@ def section_files(folder: Path) -> list[Path]:
     found = [p for p in folder.iterdir() if p.is_file() and SECTION_NAME.match(p.name)]
     return sorted(found, key=lambda p: (int(SECTION_NAME.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
 
+
+
+ABSTRACTS = ("abstract.zh.md", "abstract.en.md")
+
+
+def stray_files(folder: Path) -> list[tuple[Path, str]]:
+    """Markdown files in ``manuscript/`` that are neither an abstract nor ``NN-name.md``, each with a name to use."""
+    taken = [int(m.group(1)) for p in folder.iterdir() if (m := SECTION_NAME.match(p.name))]
+    following = max(taken, default=0) + 1
+    stray = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".md", ".markdown") and path.is_file() and path.name not in ABSTRACTS \
+                and not SECTION_NAME.match(path.name):
+            stray.append((path, f"{following:02d}-{path.stem}.md"))
+            following += 1
+    return stray

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from mspress.errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity
+from mspress.text import has_han
 from mspress.model import Affiliation, Author, Bilingual, Journal, Metadata
 
 Positions = dict[tuple[Any, ...], Location]
@@ -88,7 +89,7 @@ class _Reader:
     def bilingual(self, key: tuple[Any, ...], required: tuple[str, ...] = ()) -> Bilingual:
         value = self.get(key)
         if isinstance(value, str):
-            return Bilingual(zh=value) if _has_cjk(value) else Bilingual(en=value)
+            return Bilingual(zh=value) if has_han(value) else Bilingual(en=value)
         if value is not None and not isinstance(value, dict):
             self.problem(key, f"{'.'.join(map(str, key))} must be a mapping with zh and en")
             return Bilingual()
@@ -113,10 +114,6 @@ class _Reader:
             self.problem(key, f"{'.'.join(map(str, key))} must be a list")
             return []
         return value
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 KNOWN_KEYS = {"title", "authors", "affiliations", "keywords", "clc", "document_code", "article_id", "doi",

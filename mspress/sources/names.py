@@ -6,6 +6,7 @@ from typing import Sequence, overload
 
 from mspress.sources.latex import decode
 from mspress.model import Name
+from mspress.text import HAN
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 """BibTeX fields that hold name lists."""
@@ -95,7 +96,7 @@ def _split_names(raw: str) -> list[str]:
     return parts
 
 
-_CJK_LIST = re.compile(r"[\u3400-\u9fff][;；，、]\s*[\u3400-\u9fff]")
+_CJK_LIST = re.compile(rf"[{HAN}][;；，、]\s*[{HAN}]")
 _CJK_SEPARATOR = re.compile(r"\s*[;；，、]\s*")
 
 

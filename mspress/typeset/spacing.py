@@ -8,22 +8,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-CLOSING = set("，。、；：？！）」』”’》〉】〕…")
-OPENING = set("（「『“‘《〈【〔")
+from mspress.text import CLOSING, OPENING, has_cjk, is_cjk, is_latin
+
 NO_SPLIT = set("—…")
 AUTOSPACE_EM = 0.25
 """Space between Chinese and Latin letters or digits (clreq, ctex's default)."""
-
-
-def is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
-            or 0xFF00 <= code <= 0xFFEF or 0xAC00 <= code <= 0xD7AF or 0x20000 <= code <= 0x3FFFF or ch in CLOSING or ch in OPENING)
-
-
-def is_latin(ch: str) -> bool:
-    """Letters and digits of the Western scripts (Latin, Greek, Cyrillic); not ①, Ⅳ and the like."""
-    return ch < "\u2000" and unicodedata.category(ch)[0] in "LN"
 
 
 def is_space(ch: str) -> bool:
@@ -41,15 +30,13 @@ def stretchable(a: str, b: str, latin_too: bool) -> bool:
     return latin_too
 
 
-_ANY_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af\U00020000-\U0003ffff"
-                      + re.escape("".join(CLOSING | OPENING)) + "]")
 _ANY_LATIN = re.compile(r"[^\W_]", re.ASCII)
 
 
 @lru_cache(maxsize=8192)
 def stretch_positions(text: str, latin_too: bool = False) -> tuple[int, ...]:
     """Indices ``i`` (≥ 1) whose gap before them may be widened."""
-    if not latin_too and not _ANY_CJK.search(text):
+    if not latin_too and not has_cjk(text):
         return ()
     return tuple(i for i in range(1, len(text)) if stretchable(text[i - 1], text[i], latin_too))
 
@@ -57,7 +44,7 @@ def stretch_positions(text: str, latin_too: bool = False) -> tuple[int, ...]:
 @lru_cache(maxsize=8192)
 def autospace_positions(text: str) -> tuple[int, ...]:
     """Indices (≥ 1) that start a Chinese↔Latin boundary: a quarter-em goes before them."""
-    if not _ANY_CJK.search(text) or not _has_latin(text):
+    if not has_cjk(text) or not _has_latin(text):
         return ()
     marks = CLOSING | OPENING
     return tuple(i for i in range(1, len(text))

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from mspress.text import has_cjk
 from mspress.typeset import spacing
 
 PATCHED_VERSION = "70.0"
@@ -211,7 +212,7 @@ def _reserved(box: Any) -> float:
     Measured against the box's own width, because a reserve can straddle the end of a line (predicting it
     from the box's text alone left lines up to 0.08 em short).
     """
-    if not any(spacing.is_cjk(ch) for ch in box.text):
+    if not has_cjk(box.text):
         return 0.0
     return float(box.width) - _probe_width(box, justify=True)
 

@@ -1,24 +1,7 @@
-"""The only module that writes ``output/``: each file is written whole, then renamed over the old one."""
+"""The PDF writer: the print page typeset by WeasyPrint with mspress's Chinese typesetting."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
 
 def pdf_bytes(html: str, base: Path) -> bytes:
     """Typeset with WeasyPrint. Only ``data:`` URLs (figures our code embedded) may load:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from mspress.styles.gbt7714.entry import Entry
-from mspress.styles.gbt7714.language import has_han
+from mspress.text import has_han
 
 LANGUAGE_GROUP = {"zh": 0, "ja": 1, "ko": 2, "en": 3, "ru": 4}
 CONTRIBUTIONS = {"incollection", "inbook", "inproceedings", "conference", "inreference"}

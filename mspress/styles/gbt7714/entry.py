@@ -20,9 +20,12 @@ VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "
             "eprint", "isbn", "issn", "langid", "language", "key"}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Piece:
+    """A run of rich text: what the engine returns, for any writer to render."""
+
     text: str
+    """``"\n"`` alone is a line break (between a Chinese entry and its English version)."""
     href: str | None = None
 
 

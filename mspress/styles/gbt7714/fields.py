@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Mapping
 
 # Each requirement is a tuple of alternatives: one of them must be present.
@@ -60,9 +59,3 @@ def field_problem(name: str, value: str) -> str | None:
         return None
     pattern, hint = check
     return None if pattern.match(value.strip()) else f"malformed {name} {value!r}: {hint}"
-
-
-def normalise(text: str) -> str:
-    """Letters and digits only, case-folded: how two spellings of one title or name are compared."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if ch.isalnum())

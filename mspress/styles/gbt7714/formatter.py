@@ -10,10 +10,13 @@ from mspress.sources.latex import decode
 from mspress.model import Reference
 from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.styles.gbt7714.authoryear import YearLabels, sort_key
-from mspress.styles.gbt7714.entry import Block, Entry
+from mspress.styles.gbt7714.entry import Block, Entry, Piece
 from mspress.styles.gbt7714.language import EntryLang
 from mspress.styles.gbt7714.options import Options
 from mspress.styles.gbt7714.templates import Host, template_for
+
+
+LINE_BREAK = Piece("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +24,16 @@ class Formatted:
     key: str
     text: str
     """Plain text, without the ``[n]`` label."""
-    html: str
+    rich: tuple[Piece, ...]
+    """The same text as runs, some linked (DOI, URL, a title to its DOI)."""
     lang: EntryLang
+
+    @property
+    def html(self) -> str:
+        """The rich text as an HTML fragment (for ``refs --format html``)."""
+        return "".join("<br>" if p is LINE_BREAK or p.text == "\n" else
+                       f'<a href="{html.escape(p.href)}">{html.escape(p.text, quote=False)}</a>' if p.href else
+                       html.escape(p.text, quote=False) for p in self.rich)
 
 
 def format_reference(ref: Reference, options: Options, year_label: str | None = None) -> Formatted:
@@ -36,12 +47,12 @@ def _format(entry: Entry, year_label: str | None) -> Formatted:
     parts = template(entry, letters)
     if options.system == "author-year":
         parts = _author_year_head(entry, parts, year_label)
-    text, markup = _join(parts)
+    text, rich = _join(parts)
     english = translation(ref) if options.bilingual and entry.cjk else None
     if english is not None:
         other = _format(Entry(english, options), year_label)
-        text, markup = f"{text}\n{other.text}", f"{markup}<br>{other.html}"
-    return Formatted(ref.key, text, markup, entry.lang)
+        text, rich = f"{text}\n{other.text}", (*rich, LINE_BREAK, *other.rich)
+    return Formatted(ref.key, text, rich, entry.lang)
 
 
 TRANSLATED = re.compile(r"^(\w+?)_(?:translation|transliteration)_en$")
@@ -92,23 +103,29 @@ def _author_year_head(e: Entry, parts: list[Block], year_label: str | None) -> l
     return [head, *parts]
 
 
-def _join(parts: list[Block]) -> tuple[str, str]:
-    text: list[str] = []
-    markup: list[str] = []
+def _join(parts: list[Block]) -> tuple[str, tuple[Piece, ...]]:
+    """The blocks joined by ``. `` (``//`` before a host), ending with a full stop."""
+    pieces: list[Piece] = []
     for i, block in enumerate(parts):
         if i:
             if isinstance(block, Host):
-                sep = "//"
+                pieces.append(Piece("//"))
             else:
-                sep = " " if text[-1].endswith(".") else ". "
-            text.append(sep)
-            markup.append(html.escape(sep))
-        for piece in block.pieces:
-            text.append(piece.text)
-            escaped = html.escape(piece.text, quote=False)
-            markup.append(f'<a href="{html.escape(piece.href)}">{escaped}</a>' if piece.href else escaped)
-    joined = "".join(text)
-    if joined and not joined.endswith("."):
-        text.append(".")
-        markup.append(".")
-    return "".join(text).strip(), "".join(markup).strip()
+                pieces.append(Piece(" " if pieces[-1].text.endswith(".") else ". "))
+        pieces.extend(block.pieces)
+    if pieces and not pieces[-1].text.endswith("."):
+        pieces.append(Piece("."))
+    rich = _strip(pieces)
+    return "".join(p.text for p in rich), rich
+
+
+def _strip(pieces: list[Piece]) -> tuple[Piece, ...]:
+    """Without white space at either end (a name list may start with it)."""
+    while pieces and not pieces[0].text.strip():
+        pieces = pieces[1:]
+    while pieces and not pieces[-1].text.strip():
+        pieces = pieces[:-1]
+    if pieces:
+        pieces[0] = Piece(pieces[0].text.lstrip(), pieces[0].href)
+        pieces[-1] = Piece(pieces[-1].text.rstrip(), pieces[-1].href)
+    return tuple(pieces)

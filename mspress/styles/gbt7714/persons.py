@@ -7,7 +7,7 @@ from typing import Sequence
 from mspress.sources.latex import decode
 from mspress.model import Name
 from mspress.sources.names import ET_AL, split_top_level
-from mspress.styles.gbt7714.language import has_han
+from mspress.text import has_cyrillic, has_han
 from mspress.styles.gbt7714.options import Options
 from mspress.styles.gbt7714.text import punctuate
 
@@ -33,7 +33,7 @@ def format_name(name: Name, options: Options) -> str:
     if has_han(name.family):
         # A Chinese (or Japanese) name is never split; Latin initials after it are dropped.
         return name.family + ("" if not has_han(name.given) else name.given).replace(" ", "")
-    family = name.family.upper() if options.uppercase and not _cyrillic(name.family) else name.family
+    family = name.family.upper() if options.uppercase and not has_cyrillic(name.family) else name.family
     if name.particle:
         particle = name.particle.upper() if options.uppercase and name.particle[:1].isupper() else name.particle
         family = f"{particle} {family}"
@@ -42,10 +42,6 @@ def format_name(name: Name, options: Options) -> str:
         suffix = name.suffix.rstrip(".")
         text += ", " + suffix if options.edition == 2015 else "，" + suffix
     return text
-
-
-def _cyrillic(text: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
 def initials(given_raw: str, edition: int) -> str:
