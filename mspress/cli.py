@@ -9,11 +9,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from mspress import __version__
-from mspress.config import STYLES, SYSTEMS, Settings, journal_names, load_settings
+from mspress import __version__, journals
 from mspress.errors import ExitCode, ManuscriptError, ManuscriptErrors, SetupError
+from mspress.styles.gbt7714.options import STYLES, SYSTEMS
+
+if TYPE_CHECKING:
+    from mspress.config import Settings
 
 REPORT_FORMATS = ("text", "json", "github", "junit", "sarif")
 BUILD_FORMATS = ("html", "pdf")
@@ -52,7 +55,7 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
 def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
     cmd.add_argument("-C", dest="directory", default=default, metavar="DIR", help="project directory (default: the current one)")
     cmd.add_argument("--journal", default=default, metavar="NAME",
-                     help="journal profile (overrides [tool.mspress] journal; packaged: " + ", ".join(journal_names(Path("."))) + ")")
+                     help="journal profile (overrides [tool.mspress] journal; packaged: " + ", ".join(journals.names()) + ")")
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "mspress") -> int:
@@ -92,13 +95,17 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args, root, journal)
     if command == "refs":
         return _refs(args, root, journal)
-    return _build(load_settings(root, journal).with_overrides(style=args.style), tuple(args.formats or BUILD_FORMATS))
+    return _build(root, journal, args.style, tuple(args.formats or BUILD_FORMATS))
 
 
-def _build(settings: Settings, formats: tuple[str, ...]) -> int:
+def _build(root: Path, journal: str | None, style: str | None, formats: tuple[str, ...]) -> int:
+    from mspress.sources.manuscript import read_manuscript
+
+    files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
     from mspress.commands.build import build
+    from mspress.config import load_settings
 
-    result = build(settings, formats)
+    result = build(load_settings(root, journal).with_overrides(style=style), formats, files)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     for path in result.outputs:
@@ -116,16 +123,19 @@ def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
         print(f"{args.path}: error: no such file or directory", file=sys.stderr)
         return ExitCode.UNUSABLE
     if target.is_file():
+        from mspress.config import load_settings
+
         min_run = args.min_run or load_settings(root, journal).journal.citations.min_run
         report = check_file(target, Path(args.path), min_run)
     else:
-        report = check_project(load_settings(target, journal))
+        report = check_project(target, journal)
     emit(report, args.report_format, args.report, args.output, target.name or str(target))
     return report.exit_code(args.strict)
 
 
 def _refs(args: argparse.Namespace, root: Path, journal: str | None) -> int:
     from mspress.commands.refs import print_references
+    from mspress.config import load_settings
 
     settings = load_settings(root, journal).with_overrides(style=args.style, system=args.system)
     return print_references(args.file, settings, args.ref_format, err=lambda line: print(line, file=sys.stderr), out=print)

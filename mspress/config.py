@@ -14,11 +14,10 @@ from typing import Any, Callable
 
 from mspress.citations.keys import did_you_mean
 from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
-from mspress.styles.gbt7714 import Options
+from mspress.journals import FOLDER as PACKAGED_JOURNALS
+from mspress.journals import names
+from mspress.styles.gbt7714.options import STYLES, SYSTEMS, Options
 
-STYLES = ("gb7714-2015", "gb7714-2025")
-SYSTEMS = ("numeric", "author-year")
-PACKAGED_JOURNALS = Path(__file__).parent / "journals"
 DEFAULT_JOURNAL = "default"
 
 
@@ -302,8 +301,7 @@ def find_journal(name: str, root: Path) -> Path:
 
 
 def journal_names(root: Path) -> list[str]:
-    found = {p.parent.name for base in (root / "journals", PACKAGED_JOURNALS) if base.is_dir() for p in base.glob("*/profile.toml")}
-    return sorted(found)
+    return names(root / "journals")
 
 
 def _profile_values(folder: Path, root: Path) -> dict[str, Any]:

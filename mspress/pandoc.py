@@ -5,11 +5,11 @@ no version or format probes, and a parse can run in a thread while Python loads 
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -25,9 +25,9 @@ Ast = dict[str, Any]
 
 @lru_cache(maxsize=1)
 def executable() -> str:
-    spec = importlib.util.find_spec("pypandoc")  # finds the package without importing it
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+    name = "pandoc.exe" if os.name == "nt" else "pandoc"
+    for folder in sys.path:  # pypandoc_binary's copy, found without importing pypandoc
+        candidate = Path(folder or ".") / "pypandoc" / "files" / name
         if candidate.is_file():
             return str(candidate)
     found = shutil.which("pandoc")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import Literal
 
 Script = Literal["zh", "ja", "ko", "ru", "en"]
@@ -16,7 +17,12 @@ _HAN = re.compile(f"[{HAN}]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_CJK = re.compile(f"[\u3000-\u30ff\uff00-\uffef\uac00-\ud7af{HAN}" + re.escape("".join(CLOSING | OPENING)) + "]")
+
+
+@cache
+def _cjk() -> re.Pattern[str]:
+    """Compiled on first use: the class is large and ``check`` never needs it."""
+    return re.compile(f"[\u3000-\u30ff\uff00-\uffef\uac00-\ud7af{HAN}" + re.escape("".join(CLOSING | OPENING)) + "]")
 
 
 def has_han(text: str) -> bool:
@@ -30,12 +36,14 @@ def has_cyrillic(text: str) -> bool:
 
 def has_cjk(text: str) -> bool:
     """Does ``text`` hold any character set on the CJK grid (Han, kana, hangul, full-width forms, CJK punctuation)?"""
-    return _CJK.search(text) is not None
+    return _cjk().search(text) is not None
 
 
 def is_cjk(ch: str) -> bool:
-    """One character set on the CJK grid."""
-    return _CJK.match(ch) is not None
+    """One character set on the CJK grid (the same set as ``has_cjk``; compares code points, for speed)."""
+    code = ord(ch)
+    return (0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0xAC00 <= code <= 0xD7AF or 0x20000 <= code <= 0x3FFFF or ch in CLOSING or ch in OPENING)
 
 
 def is_latin(ch: str) -> bool:

@@ -1,7 +1,6 @@
 """Citation keys and cross-reference labels as written: glued Chinese text, locators, did-you-mean."""
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
@@ -45,6 +44,8 @@ def locator_text(suffix: str) -> str:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean @x?)`` for the closest candidate, else ''."""
+    import difflib  # only when there is a mistake to explain
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean @{close[0]}?)" if close else ""
 

@@ -8,6 +8,7 @@ from mspress.checks import rules
 from mspress.config import Settings
 from mspress.errors import Diagnostic, ManuscriptErrors, Severity
 from mspress.model import Numbering
+from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
 from mspress.writers.output import write_atomic
 
@@ -21,11 +22,12 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def build(settings: Settings, formats: tuple[str, ...] = FORMATS) -> BuildResult:
+def build(settings: Settings, formats: tuple[str, ...] = FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
+    """``files``: the manuscript already read (and being parsed), when the caller started that early."""
     from mspress.transform.document import resolve
     from mspress.writers.html import page_of, render_page
 
-    project = load_project(settings.root, settings)
+    project = load_project(settings.root, settings, files)
     diagnostics = rules.run(project)
     errors = [x for x in diagnostics if x.severity is Severity.ERROR]
     if errors:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mspress.config import Settings
 from mspress.model import Numbering
 from mspress.writers.output import write_atomic
 from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
@@ -18,11 +17,7 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 
 def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
     """A file → editor mode; a directory → project mode, with the project's settings."""
-    if target.is_file():
-        return check_file(target, shown, min_run)
-    from mspress.config import load_settings
-
-    return check_project(load_settings(target))
+    return check_file(target, shown, min_run) if target.is_file() else check_project(target)
 
 
 def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
@@ -33,11 +28,15 @@ def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
     return check_document(read_document(target, shown), shown, min_run)
 
 
-def check_project(settings: Settings) -> CheckReport:
+def check_project(root: Path, journal: str | None = None) -> CheckReport:
+    from mspress.sources.manuscript import read_manuscript
+
+    files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
     from mspress.checks import rules
+    from mspress.config import load_settings
     from mspress.sources.project import load_project
 
-    project = load_project(settings.root, settings)
+    project = load_project(root, load_settings(root, journal), files)
     return CheckReport(tuple(rules.run(project)), project_table(project.numbering))
 
 

@@ -4,8 +4,8 @@ Templates are looked up in the project's ``templates/``, then the journal's, the
 """
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def page_of(document: ResolvedDocument) -> Page:
 def fragments(document: ResolvedDocument) -> dict[str, str]:
     """Every part (and the reference list) as HTML, through one pandoc run."""
     named: list[tuple[str, list[Node]]] = [*document.parts.items(), ("references", document.references)]
-    marker = f"mspress-part-{secrets.token_hex(8)}"  # raw HTML is off in the reader, so no text can forge it
+    marker = f"mspress-part-{os.urandom(8).hex()}"  # raw HTML is off in the reader, so no text can forge it
     blocks: list[Node] = []
     for i, (_, part_blocks) in enumerate(named):
         blocks.append({"t": "RawBlock", "c": ["html", f"<!--{marker}:{i}-->"]})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -14,6 +13,8 @@ def _umask() -> int:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Readers see the old file or the new one, never half of one; mode 0666 less the umask (0644 typically)."""
+    import tempfile  # not loaded by a check that writes nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

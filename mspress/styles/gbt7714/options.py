@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+STYLES = ("gb7714-2015", "gb7714-2025")
+SYSTEMS = ("numeric", "author-year")
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
