@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test check-system clean benchmark
+.PHONY: all build test lint check-system clean benchmark
 
 all: build
 
@@ -33,12 +33,19 @@ build: check-system $(STAMP)
 
 CONFORMANCE := ../shared/gbt7714/conformance
 
-test: check-system $(STAMP)
+# Static checks first (ruff, mypy --strict on the package: both configured in pyproject.toml), then the
+# conformance figures, then pytest (its summary is the last line). tests/test_install.py builds the wheel,
+# installs it in a temporary venv and builds a copy of the example outside the repository.
+test: check-system $(STAMP) lint
 	@if [ -d $(CONFORMANCE) ]; then $(PY) scripts/conformance.py $(CONFORMANCE)/*.jsonl --diffs 0; fi
 	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check mspress tests scripts benchmarks build.py
+	$(VENV)/bin/mypy
 
 benchmark: check-system $(STAMP)
 	$(PY) benchmarks/build_time.py
 
 clean:
-	rm -rf $(VENV) output/*.html output/*.pdf
+	rm -rf $(VENV) output/*.html output/*.pdf dist build *.egg-info

@@ -33,16 +33,16 @@ def synthetic(project: Path, target: Path, times: int) -> None:
     copies = min(times, LIBRARY_COPIES)
     library = []
     for k in range(copies):
-        copy = re.sub(r"(@\w+\{)([^,]+),", lambda m: f"{m.group(1)}{m.group(2)}x{k},", bib)
+        copy = re.sub(r"(@\w+\{)([^,]+),", lambda m, k=k: f"{m.group(1)}{m.group(2)}x{k},", bib)
         copy = re.sub(r"(\n\s*title = \{)", rf"\g<1>Part {k}: ", copy)  # distinct works, not duplicates
         library.append(re.sub(r"(\n\s*doi = \{[^/]+/)", rf"\g<1>part{k}.", copy))
     (target / "references" / "library.bib").write_text("\n".join(library), encoding="utf-8")
     pattern = re.compile(r"@(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True))) + r")\b")
     for k in range(times):
         for path in sections:
-            text = pattern.sub(lambda m: f"@{m.group(1)}x{k % copies}", path.read_text(encoding="utf-8"))
-            text = re.sub(r"\{#(fig|tbl|sec):([^\s}]+)", lambda m: f"{{#{m.group(1)}:{m.group(2)}-{k}", text)
-            text = re.sub(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)", lambda m: f"@{m.group(1)}:{m.group(2)}-{k}", text)
+            text = pattern.sub(lambda m, k=k: f"@{m.group(1)}x{k % copies}", path.read_text(encoding="utf-8"))
+            text = re.sub(r"\{#(fig|tbl|sec):([^\s}]+)", lambda m, k=k: f"{{#{m.group(1)}:{m.group(2)}-{k}", text)
+            text = re.sub(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)", lambda m, k=k: f"@{m.group(1)}:{m.group(2)}-{k}", text)
             (target / "manuscript" / f"{k:03d}{path.name[2:]}").write_text(text, encoding="utf-8")
 
 

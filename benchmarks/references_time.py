@@ -30,7 +30,7 @@ def library(entries: int) -> str:
     blocks = re.findall(r"@\w+\{.*?\n\}\n", source, re.S)
     out = []
     for i in range(entries):
-        block = re.sub(r"@(\w+)\{([^,]+),", lambda m: f"@{m.group(1)}{{{m.group(2)}{i},", blocks[i % len(blocks)], count=1)
+        block = re.sub(r"@(\w+)\{([^,]+),", lambda m, i=i: f"@{m.group(1)}{{{m.group(2)}{i},", blocks[i % len(blocks)], count=1)
         for char, escape in ESCAPES.items():
             block = block.replace(char, escape)
         block = block.replace("title = {", "title = {{DBS} \\& ", 1)

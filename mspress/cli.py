@@ -8,15 +8,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from mspress import __version__, journals
 from mspress.errors import ExitCode, ManuscriptError, ManuscriptErrors, SetupError
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS
 
 if TYPE_CHECKING:
-    from mspress.config import Settings
+    pass
 
 REPORT_FORMATS = ("text", "json", "github", "junit", "sarif")
 BUILD_FORMATS = ("html", "pdf")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from mspress.citations.keys import did_you_mean
 from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
@@ -106,7 +107,7 @@ class Settings:
         journal = (self.journal.folder / "templates",) if self.journal.folder else ()
         return (self.root / "templates", *journal, Path(__file__).parent / "templates")
 
-    def with_overrides(self, style: str | None = None, system: str | None = None) -> "Settings":
+    def with_overrides(self, style: str | None = None, system: str | None = None) -> Settings:
         """The command line's ``--style`` / ``--system`` over the profile's."""
         references = self.journal.references
         if style is not None:

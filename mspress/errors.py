@@ -36,7 +36,7 @@ class Location:
         return f"{self.path.as_posix()}:{self.line}:{self.column}"
 
     @classmethod
-    def in_text(cls, path: Path, text: str, offset: int) -> "Location":
+    def in_text(cls, path: Path, text: str, offset: int) -> Location:
         """The location of character ``offset`` of ``text`` read from ``path``."""
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -1,9 +1,10 @@
 """Typed values passed between the stages: sources → citations → styles → transform → writers."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 from mspress.errors import Location
 

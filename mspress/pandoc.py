@@ -11,9 +11,10 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from mspress.errors import Location, ManuscriptError, SetupError
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mspress.model import Reference  # noqa: E402
 from mspress.sources.bibtex import parse_bibtex  # noqa: E402
 from mspress.styles.gbt7714 import Options, format_bibliography  # noqa: E402
-from mspress.model import Reference  # noqa: E402
 
 DIVERGENCES = Path(__file__).with_name("conformance_divergences.txt")
 

@@ -51,7 +51,7 @@ class Row:
     def max_gap(self, em: float) -> float:
         """Largest space between consecutive visible glyphs, in em (a space glyph counts as gap)."""
         visible = sorted((g for g in self.glyphs if g.char not in SPACES), key=lambda g: g.x0)
-        return max((b.x0 - a.x1 for a, b in zip(visible, visible[1:])), default=0.0) / em
+        return max((b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)), default=0.0) / em
 
 
 def rows(document: pymupdf.Document, skip_top: float = 60, skip_bottom: float = 60) -> list[Row]:

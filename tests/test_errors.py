@@ -3,8 +3,8 @@ directory), no traceback, output/ untouched."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

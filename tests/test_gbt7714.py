@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from mspress.model import Reference
 from mspress.sources.bibtex import parse_bibtex
 from mspress.styles.gbt7714 import Options, author_year_labels, format_bibliography, format_reference
-from mspress.model import Reference
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "gbt7714").glob("*.txt"))
 

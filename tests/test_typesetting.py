@@ -46,7 +46,7 @@ def test_no_wide_gaps_between_glyphs(body: Body) -> None:
 def test_chinese_and_latin_are_a_quarter_em_apart(body: Body) -> None:
     gaps = []
     for row in body.inner:
-        for a, b in zip(row.glyphs, row.glyphs[1:]):
+        for a, b in zip(row.glyphs, row.glyphs[1:], strict=False):
             if spacing.is_cjk(a.char) and a.char not in CLOSING | OPENING and spacing.is_latin(b.char) and abs(a.size - b.size) < 0.1:
                 gaps.append((b.x0 - a.x1) / body.em)
     assert len(gaps) > 20
@@ -64,21 +64,21 @@ def test_no_line_starts_with_a_citation_mark(pdf: pymupdf.Document, body: Body) 
 
 
 def test_adjacent_punctuation_is_squeezed(body: Body) -> None:
-    squeezed = [b.x0 - a.x0 for r in body.inner + body.last for a, b in zip(r.glyphs, r.glyphs[1:])
+    squeezed = [b.x0 - a.x0 for r in body.inner + body.last for a, b in zip(r.glyphs, r.glyphs[1:], strict=False)
                 if a.char in CLOSING and (b.char in CLOSING or b.char in OPENING)]
     assert squeezed, "the example has ）。 and ），"
     assert all(advance <= 0.55 * body.em for advance in squeezed)
 
 
 def test_no_gap_between_a_citation_and_what_follows(body: Body) -> None:
-    gaps = [(b.x0 - a.x1) / body.em for r in body.inner + body.last for a, b in zip(r.glyphs, r.glyphs[1:])
+    gaps = [(b.x0 - a.x1) / body.em for r in body.inner + body.last for a, b in zip(r.glyphs, r.glyphs[1:], strict=False)
             if a.size < body.em * 0.9 and b.size >= body.em * 0.95 and b.char in CLOSING]
     assert gaps and max(gaps) < 0.05
 
 
 def test_headings_are_not_left_at_a_page_foot(pdf: pymupdf.Document, body: Body) -> None:
     page_rows = rows(pdf)
-    for row, following in zip(page_rows, page_rows[1:] + [None]):
+    for row, following in zip(page_rows, page_rows[1:] + [None], strict=False):
         if row.size > body.em + 0.3 and row.glyphs[0].char.isdigit():  # a numbered heading
             assert following is not None and following.page == row.page, f"heading {row.text!r} ends page {row.page}"
 

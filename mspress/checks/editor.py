@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from mspress.text import normalise
-from mspress.sources.documents import Line
-from mspress.errors import Diagnostic, Location, Severity
 from mspress.checks.report import CheckReport, NumberRow
+from mspress.errors import Diagnostic, Location, Severity
+from mspress.sources.documents import Line
+from mspress.text import normalise
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _DASH = "–—~～\\-"
@@ -105,7 +105,7 @@ def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic],
 def _longest_run(numbers: list[int]) -> int:
     ordered = sorted(set(numbers))
     best = run = 1 if ordered else 0
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         run = run + 1 if b == a + 1 else 1
         best = max(best, run)
     return best

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from mspress.citations.keys import unknown_key, unknown_label
 from mspress.citations.labels import walk_blocks
 from mspress.errors import Diagnostic, Location, Severity
-from mspress.styles.gbt7714.fields import field_problem, missing_fields
-from mspress.sources.figures import figure_problem
 from mspress.model import Reference
-from mspress.text import HAN, normalise
+from mspress.sources.figures import figure_problem
 from mspress.sources.project import Project
+from mspress.styles.gbt7714.fields import field_problem, missing_fields
+from mspress.text import HAN, normalise
 
 Rule = Callable[[Project], Iterable[Diagnostic]]
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

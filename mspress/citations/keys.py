@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 CROSSREF_PREFIXES = ("fig:", "tbl:", "sec:", "eq:")
 KEY = r"[\w][\w:.#$%&+?<>~/-]*"

@@ -1,8 +1,9 @@
 """Numbers for figures, tables and headings, decided once from the document's order (the AST)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from mspress.citations.keys import is_crossref
 from mspress.errors import Location

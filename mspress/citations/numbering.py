@@ -4,7 +4,7 @@ The checker, the numbering report and every writer use ``number``'s result; noth
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from mspress.errors import Location
 from mspress.model import Citation, Numbering

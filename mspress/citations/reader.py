@@ -7,8 +7,9 @@ text: a narrative ``@key`` glued to Chinese text (``文献@smith2019等``), and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from mspress.citations.keys import KEY, is_crossref, locator_text, split_known
 from mspress.errors import Location
@@ -109,7 +110,7 @@ class _Reader:
         offsets = [self.locate(item["citationId"]) for item in items]
         where = self.location(self.bracket(offsets[0]) if not narrative else offsets[0])
         if all(is_crossref(k) for k in keys):
-            refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets))
+            refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets, strict=False))
             self.found.crossrefs.extend(refs)
             self.found.uses[id(node)] = CiteUse(None, refs, trailing)
             return

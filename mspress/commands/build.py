@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mspress.checks import rules
 from mspress.config import Settings
@@ -11,6 +12,9 @@ from mspress.model import Numbering
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
 from mspress.writers.output import write_atomic
+
+if TYPE_CHECKING:
+    from mspress.transform.document import ResolvedDocument
 
 FORMATS = ("html", "pdf")
 
@@ -22,26 +26,33 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def build(settings: Settings, formats: tuple[str, ...] = FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
-    """``files``: the manuscript already read (and being parsed), when the caller started that early."""
+def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[ResolvedDocument, tuple[Diagnostic, ...]]:
+    """The project's resolved document and its warnings; its errors, all at once, as ``ManuscriptErrors``.
+
+    ``files``: the manuscript already read (and being parsed), when the caller started that early.
+    """
     from mspress.transform.document import resolve
-    from mspress.writers.html import page_of, render_page
 
     project = load_project(settings.root, settings, files)
     diagnostics = rules.run(project)
     errors = [x for x in diagnostics if x.severity is Severity.ERROR]
     if errors:
         raise ManuscriptErrors(errors)
-    document = resolve(project)
+    return resolve(project), tuple(diagnostics)
+
+
+def build(settings: Settings, formats: tuple[str, ...] = FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
+    from mspress.writers.html import page_of, render_page
+
+    document, warnings = resolved(settings, files)
     page = page_of(document)
-    assert project.metadata is not None
     contents: dict[str, bytes] = {}
     if "html" in formats:
-        contents["html"] = render_page(settings, project.metadata, page, "screen").encode("utf-8")
+        contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
     if "pdf" in formats:
         from mspress.writers.pdf import pdf_bytes
 
-        contents["pdf"] = pdf_bytes(render_page(settings, project.metadata, page, "print"), settings.root)
+        contents["pdf"] = pdf_bytes(render_page(settings, document.metadata, page, "print"), settings.root)
     # Written only once every output is made, so a failure leaves the last good set together.
     outputs = tuple(write_atomic(settings.output_path / f"{settings.output_name}.{fmt}", data) for fmt, data in contents.items())
-    return BuildResult(outputs, project.numbering, tuple(diagnostics))
+    return BuildResult(outputs, document.numbering, warnings)

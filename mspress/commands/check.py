@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
 from mspress.model import Numbering
 from mspress.writers.output import write_atomic
-from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mspress.config import Settings
 from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location

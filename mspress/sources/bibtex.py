@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
 
-import bibtexparser
 from bibtexparser import model as bibmodel
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 
 from mspress.errors import Diagnostic, Location, Severity, relative_to
-from mspress.sources.latex import decode
 from mspress.model import Reference
-from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.sources.files import read_text
+from mspress.sources.latex import decode
+from mspress.sources.names import NAME_FIELDS, parse_names
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -58,9 +58,9 @@ def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: li
     """Parse one file into ``into``; malformed entries go to ``problems`` and their keys to ``broken``."""
     broken = set() if broken is None else broken
     # @string macros resolved by bibtexparser; enclosing braces and quotes we strip ourselves (faster).
-    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
+    library = parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
     for entry in library.entries:
-        location = Location(path, entry.start_line + 1)
+        location = Location(path, (entry.start_line or 0) + 1)
         if entry.key in into:
             problems.extend(_duplicate(entry.key, location, into[entry.key].location))
             continue

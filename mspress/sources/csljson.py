@@ -75,13 +75,11 @@ def to_reference(item: dict[str, Any], location: Location) -> Reference:
         raw["entrysubtype"] = "newspaper"
     if kind == "phdthesis" and re.search(r"硕士|master", str(item.get("genre", "")), re.I):
         kind = "mastersthesis"
-    for source, target in (("issued", None), ("accessed", "urldate")):
-        date = _date(item.get(source))
-        if date and target:
-            raw[target] = date
-        elif date:
-            raw["date"] = date
-            raw["year"] = date[:4]
+    issued, accessed = _date(item.get("issued")), _date(item.get("accessed"))
+    if issued:
+        raw["date"], raw["year"] = issued, issued[:4]
+    if accessed:
+        raw["urldate"] = accessed
     fields = {k: v for k, v in raw.items()}
     if "title" in raw:
         # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms.

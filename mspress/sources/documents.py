@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from mspress.errors import InputUnreadable, Location
 
@@ -69,7 +70,7 @@ def _html(text: str) -> list[Line]:
     if not text.strip():
         return []
     root = lxml.html.document_fromstring(text)
-    for bad in root.xpath("//script|//style|//head"):
+    for bad in cast(list[Any], root.xpath("//script|//style|//head")):
         bad.drop_tree()
     lines = []
     for element in root.iter(*_BLOCKS):
@@ -80,7 +81,7 @@ def _html(text: str) -> list[Line]:
         _collect_text(element, parts, spans, in_sup=False)
         content = "".join(parts)
         if content.strip():
-            lines.append(Line(element.sourceline or 1, content, tuple(spans)))
+            lines.append(Line(cast(Any, element).sourceline or 1, content, tuple(spans)))
     return lines
 
 

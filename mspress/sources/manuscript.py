@@ -2,9 +2,11 @@
 before it loads the rest, so the parse overlaps Python's start-up)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from mspress.errors import Diagnostic, InputUnreadable, Location, ManuscriptError, ManuscriptErrors, Severity, relative_to
 from mspress.model import SourceText
@@ -31,7 +33,7 @@ def read_manuscript(root: Path) -> ManuscriptFiles:
         raise InputUnreadable(Location(Path("manuscript")), "no manuscript/ directory here; use -C DIR to name the project")
     problems: list[Diagnostic] = []
     zh, en = (_abstract(folder / f"abstract.{lang}.md", root, lang, problems) for lang in ("zh", "en"))
-    sections = tuple(s for path in section_files(folder) if (s := collect(problems, lambda p=path: _source(p, p.stem, root))))
+    sections = tuple(s for path in section_files(folder) if (s := collect(problems, partial(_source, path, path.stem, root))))
     if not sections:
         problems.append(Diagnostic("missing-section", Severity.ERROR, "no body sections: add files named like manuscript/01-introduction.md",
                                    Location(Path("manuscript"))))

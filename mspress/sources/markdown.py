@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from mspress import pandoc
 from mspress.errors import Location
@@ -75,7 +76,7 @@ def prepare(text: str) -> tuple[str, str]:
     masked = _blank_spans(masked, comments)
     chars = list(_blank_spans(text, comments))
     for m in re.finditer(r"\\@", masked):
-        chars[m.start()], chars[m.start() + 1] = ESCAPED_AT
+        chars[m.start()], chars[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]
     for m in _WIDE_GROUP.finditer(masked):
         chars[m.start()], chars[m.end() - 1] = "[", "]"
         for k in _KEY_COMMA.finditer(m.group(1)):
@@ -91,7 +92,7 @@ CHUNK_CHARACTERS = 64_000
 long input (a 750 kB run takes 9 s, ten 75 kB runs 2.3 s), and two runs use both cores."""
 
 
-def parse_parts(sources: Sequence[SourceText]) -> "PartsParsing":
+def parse_parts(sources: Sequence[SourceText]) -> PartsParsing:
     """Start parsing every part (in threads); ``result()`` gives the parts."""
     return PartsParsing(sources)
 
@@ -115,14 +116,14 @@ class PartsParsing:
         """(pandoc's API version, the parts)."""
         blocks: list[list[Block]] = []
         api: list[int] = []
-        for chunk, running in zip(self.chunks, self.running):
+        for chunk, running in zip(self.chunks, self.running, strict=False):
             ast = running.result()
             api = ast["pandoc-api-version"]
             split = self._split(ast["blocks"], chunk)
             if split is None:  # a part swallowed a marker (an unclosed code fence): read each part alone
                 split = [pandoc.parse(self.prepared[i][0], self._where(i))["blocks"] for i in chunk]
             blocks.extend(split)
-        parts = [Part(s, text, masked, b) for s, (text, masked), b in zip(self.sources, self.prepared, blocks)]
+        parts = [Part(s, text, masked, b) for s, (text, masked), b in zip(self.sources, self.prepared, blocks, strict=False)]
         return api, parts
 
     def _split(self, blocks: list[Block], chunk: range) -> list[list[Block]] | None:

@@ -7,8 +7,8 @@ from typing import Any
 import yaml
 
 from mspress.errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity
-from mspress.text import has_han
 from mspress.model import Affiliation, Author, Bilingual, Journal, Metadata
+from mspress.text import has_han
 
 Positions = dict[tuple[Any, ...], Location]
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence, overload
+from collections.abc import Sequence
+from typing import overload
 
-from mspress.sources.latex import decode
 from mspress.model import Name
+from mspress.sources.latex import decode
 from mspress.text import HAN
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")

@@ -19,8 +19,9 @@ lands exactly in the gap it is meant for. ``install()`` refuses any other WeasyP
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from mspress.text import has_cjk
 from mspress.typeset import spacing
@@ -87,7 +88,7 @@ class _Plan:
     spaces: float = 0.0
     latin_too: bool = False
 
-    def scaled(self, factor: float) -> "_Plan":
+    def scaled(self, factor: float) -> _Plan:
         return _Plan(self.autospace * factor, self.chars * factor, self.spaces * factor, self.latin_too)
 
     def gaps(self, text: str) -> dict[int, float]:
@@ -236,7 +237,7 @@ def _applied(box: Any, gaps: dict[int, float]) -> float:
 
 
 def _drawn(thousandths: dict[int, int], box: Any) -> float:
-    return sum(thousandths.values()) * box.style["font_size"] / 1000
+    return float(sum(thousandths.values()) * box.style["font_size"] / 1000)
 
 
 def _widen_glyphs(layout: Any, thousandths: dict[int, int]) -> None:

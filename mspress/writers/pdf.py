@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+
 def pdf_bytes(html: str, base: Path) -> bytes:
     """Typeset with WeasyPrint. Only ``data:`` URLs (figures our code embedded) may load:
     no network, no files outside the document."""

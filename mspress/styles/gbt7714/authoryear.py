@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mspress.model import Name
 from mspress.styles.gbt7714.entry import Entry
 from mspress.text import has_han
 
@@ -36,7 +38,7 @@ def _with_suffix(e: Entry, suffix: str) -> str:
     return year + suffix
 
 
-def creators(e: Entry) -> tuple:  # type: ignore[type-arg]
+def creators(e: Entry) -> Sequence[Name]:
     """Who an entry is listed under: the patent holder, the author, else (for whole works) the editor."""
     names = e.ref.names
     if e.ref.entry_type == "patent":
@@ -92,7 +94,7 @@ class YearLabels:
         return self.labels.get(key)
 
     @classmethod
-    def assign(cls, entries: list[Entry], cited: list[str]) -> "YearLabels":
+    def assign(cls, entries: list[Entry], cited: list[str]) -> YearLabels:
         """Works sharing author list and year get a, b, … in the order they are cited."""
         order = {key: i for i, key in enumerate(cited)}
         groups: dict[tuple[str, str], list[Entry]] = {}

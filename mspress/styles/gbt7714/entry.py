@@ -35,7 +35,7 @@ class Block:
 
     pieces: list[Piece] = field(default_factory=list)
 
-    def add(self, text: str, href: str | None = None) -> "Block":
+    def add(self, text: str, href: str | None = None) -> Block:
         if text:
             self.pieces.append(Piece(text, href))
         return self

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 # Each requirement is a tuple of alternatives: one of them must be present.
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {

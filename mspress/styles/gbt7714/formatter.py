@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from mspress.sources.latex import decode
 from mspress.model import Reference
+from mspress.sources.latex import decode
 from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.styles.gbt7714.authoryear import YearLabels, sort_key
 from mspress.styles.gbt7714.entry import Block, Entry, Piece
 from mspress.styles.gbt7714.language import EntryLang
 from mspress.styles.gbt7714.options import Options
 from mspress.styles.gbt7714.templates import Host, template_for
-
 
 LINE_BREAK = Piece("\n")
 

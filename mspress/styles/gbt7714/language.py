@@ -1,7 +1,7 @@
 """Decide an entry's language: ``langid``/``language`` first, else the script of its text."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from mspress.text import Script, script_language
 

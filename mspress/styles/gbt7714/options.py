@@ -52,7 +52,7 @@ class Punctuation:
     full: bool
 
     @classmethod
-    def of(cls, style: str) -> "Punctuation":
+    def of(cls, style: str) -> Punctuation:
         if style == "gb":
             return cls("，", "：", "；", "（", "）", True)
         return cls(", ", ": ", "; ", "(", ")", False)

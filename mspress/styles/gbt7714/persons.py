@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-from mspress.sources.latex import decode
 from mspress.model import Name
+from mspress.sources.latex import decode
 from mspress.sources.names import ET_AL, split_top_level
-from mspress.text import has_cyrillic, has_han
 from mspress.styles.gbt7714.options import Options
 from mspress.styles.gbt7714.text import punctuate
+from mspress.text import has_cyrillic, has_han
 
 _SPACE = re.compile(r"[\s~]+")
 

@@ -1,0 +1,4 @@
+"""``python -m mspress``: the same commands as ``mspress``."""
+from mspress.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""Project checks: each rule is a plain function; ``RULES`` lists them in order. No pandoc here."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from mspress.citations.keys import unknown_key, unknown_label
+from mspress.citations.labels import walk_blocks
+from mspress.errors import Diagnostic, Location, Severity
+from mspress.model import Reference
+from mspress.sources.figures import figure_problem
+from mspress.sources.project import Project
+from mspress.styles.gbt7714.fields import field_problem, missing_fields
+from mspress.text import HAN, normalise
+
+Rule = Callable[[Project], Iterable[Diagnostic]]
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+_ASCII_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}])[,;:](?=\s*[{HAN}])")
+_FULLWIDTH = re.compile(r"[，。；：（）、！？“”]")
+
+
+def d(code: str, severity: Severity, message: str, location: Location) -> Diagnostic:
+    return Diagnostic(code, severity, message, location)
+
+
+def load_problems(project: Project) -> Iterator[Diagnostic]:
+    yield from project.load_problems
+    yield from project.library.problems
+
+
+def undefined_citations(project: Project) -> Iterator[Diagnostic]:
+    known = set(project.library.references) | project.library.broken_keys
+    for citation in project.citations:
+        for key in citation.keys:
+            if key not in known:
+                yield d("undefined-citation", ERROR, unknown_key(key, known), citation.location)
+
+
+def uncited_references(project: Project) -> Iterator[Diagnostic]:
+    for key, ref in project.library.references.items():
+        if key not in project.numbering.numbers:
+            yield d("uncited-reference", WARNING, f"reference {key!r} is never cited: cite it or remove it from the library", ref.location)
+
+
+def duplicate_references(project: Project) -> Iterator[Diagnostic]:
+    seen: dict[str, Reference] = {}
+    for ref in project.library.references.values():
+        for identity in _identities(ref):
+            first = seen.setdefault(identity, ref)
+            if first is not ref:
+                yield d("duplicate-reference", WARNING,
+                        f"{ref.key!r} and {first.key!r} ({first.location}) are the same work: keep one key", ref.location)
+                break
+
+
+def _identities(ref: Reference) -> list[str]:
+    found = []
+    doi = ref.fields.get("doi", "").strip().lower()
+    if doi:
+        found.append("doi:" + doi)
+    title = normalise(ref.fields.get("title", ""))
+    authors = ref.names.get("author", ())
+    if title:
+        first = normalise(authors[0].family) if authors else ""
+        found.append(f"work:{title}|{ref.fields.get('year', ref.fields.get('date', '')[:4])}|{first}")
+    return found
+
+
+def missing_required_fields(project: Project) -> Iterator[Diagnostic]:
+    for key in project.numbering.numbers:
+        ref = project.library.references[key]
+        for need in missing_fields(ref.entry_type, ref.fields, ref.names):
+            yield d("missing-field", ERROR, f"{key!r} (@{ref.entry_type}) lacks {need}, which GB/T 7714 requires for this type", ref.location)
+
+
+def invalid_fields(project: Project) -> Iterator[Diagnostic]:
+    for ref in project.library.references.values():
+        for name, value in ref.fields.items():
+            problem = field_problem(name, value)
+            if problem:
+                yield d("invalid-field", WARNING, f"{ref.key!r}: {problem}", ref.location)
+
+
+def crossrefs(project: Project) -> Iterator[Diagnostic]:
+    labels = project.labels
+    for label, first, second in labels.duplicates:
+        yield d("duplicate-label", ERROR, f"label {{#{label}}} is also defined at {first}: rename one", second)
+    used: set[str] = set()
+    for ref in project.crossrefs:
+        used.add(ref.label)
+        if ref.label not in labels.numbers:
+            yield d("undefined-crossref", ERROR, unknown_label(ref.label, labels.locations), ref.location)
+    for label, where in labels.locations.items():
+        if labels.kinds[label] in ("fig", "tbl") and label not in used:
+            kind = "figure" if labels.kinds[label] == "fig" else "table"
+            yield d("unreferenced-figure", WARNING, f"{kind} {{#{label}}} is never referred to: cite it in the text as @{label}", where)
+
+
+def figures(project: Project) -> Iterator[Diagnostic]:
+    for part in project.parts:
+        cursor = 0
+        for block in walk_blocks(part.blocks):
+            if block["t"] in ("Div", "BlockQuote"):
+                continue  # walk_blocks visits their blocks
+            for image in _images(block):
+                target = image["c"][2][0]
+                at = part.masked.find(target, cursor)
+                cursor = max(cursor, at + 1)
+                where = Location.in_text(part.source.path, part.source.text, max(at, 0))
+                problem = figure_problem(project.root, target)
+                if problem:
+                    yield d("missing-figure", ERROR, problem, where)
+                if block["t"] == "Figure" and not block["c"][0][0].startswith("fig:"):
+                    yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
+
+
+def _images(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Image nodes of a block, in order."""
+    stack: list[Any] = [block.get("c")]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            if value.get("t") == "Image":
+                yield value
+            elif value.get("t") not in ("Div", "BlockQuote"):
+                stack.append(value.get("c"))
+
+
+def metadata(project: Project) -> Iterator[Diagnostic]:
+    for part in project.sources[:2]:
+        if part.text.strip() == "" and (project.root / part.path).is_file():
+            yield d("missing-metadata", ERROR, f"{part.path.as_posix()} is empty: write the abstract", Location(part.path))
+    meta = project.metadata
+    if meta and meta.keywords_zh and meta.keywords_en and len(meta.keywords_zh) != len(meta.keywords_en):
+        yield d("keyword-mismatch", WARNING, f"{len(meta.keywords_zh)} Chinese key words but {len(meta.keywords_en)} English ones: they should correspond",
+                Location(project.metadata_path))
+
+
+def abstracts_cite_nothing(project: Project) -> Iterator[Diagnostic]:
+    for citation in project.citations:
+        if citation.part.startswith("abstract."):
+            yield d("citation-in-abstract", WARNING, "an abstract should stand alone: remove the citation", citation.location)
+
+
+def punctuation(project: Project) -> Iterator[Diagnostic]:
+    for parsed in project.parts:
+        part, masked = parsed.source, parsed.masked
+        if part.name == "abstract.en":
+            for m in _FULLWIDTH.finditer(masked):
+                yield d("mixed-punctuation", WARNING, f"full-width {m.group(0)!r} in English text: use ASCII punctuation",
+                        Location.in_text(part.path, part.text, m.start()))
+        else:
+            for m in _ASCII_BETWEEN_CJK.finditer(masked):
+                wide = {",": "，", ";": "；", ":": "："}[m.group(0)]
+                yield d("mixed-punctuation", WARNING, f"ASCII {m.group(0)!r} between Chinese characters: use {wide!r}",
+                        Location.in_text(part.path, part.text, m.start()))
+
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("load", load_problems),
+    ("citations", undefined_citations),
+    ("uncited", uncited_references),
+    ("duplicates", duplicate_references),
+    ("fields", missing_required_fields),
+    ("field-syntax", invalid_fields),
+    ("crossrefs", crossrefs),
+    ("figures", figures),
+    ("metadata", metadata),
+    ("abstracts", abstracts_cite_nothing),
+    ("punctuation", punctuation),
+)
+
+
+def run(project: Project) -> list[Diagnostic]:
+    found = [diag for _, rule in RULES for diag in rule(project)]
+    return sorted(found, key=lambda x: (x.location.path.as_posix(), x.location.line, x.location.column))

@@ -1,0 +1,87 @@
+"""Numbers for figures, tables and headings, decided once from the document's order (the AST)."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mspress.citations.keys import is_crossref
+from mspress.errors import Location
+from mspress.sources.markdown import Part
+
+Block = dict[str, Any]
+KINDS = {"Figure": "fig", "Table": "tbl"}
+
+
+@dataclass(slots=True)
+class Labels:
+    numbers: dict[str, str] = field(default_factory=dict)
+    """Label → printed number (``1``, ``2.3``)."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Label → ``fig``, ``tbl`` or ``sec``."""
+    locations: dict[str, Location] = field(default_factory=dict)
+    """Where each label the author wrote (``{#fig:x}``) is defined."""
+    duplicates: list[tuple[str, Location, Location]] = field(default_factory=list)
+    """(label, first definition, second definition)."""
+    by_node: dict[int, str] = field(default_factory=dict)
+    """``id()`` of a numbered Figure, Table or Header block → its number."""
+
+    def add(self, label: str, kind: str, number: str, where: Location | None) -> None:
+        if label in self.numbers and where is not None and label in self.locations:
+            self.duplicates.append((label, self.locations[label], where))
+            return
+        self.numbers[label], self.kinds[label] = number, kind
+        if where is not None:
+            self.locations[label] = where
+
+
+def number_labels(parts: Sequence[Part], body_parts: set[str]) -> Labels:
+    """Number figures and tables in order, and the headings of body parts hierarchically."""
+    labels = Labels()
+    counters = {"fig": 0, "tbl": 0}
+    levels = [0] * 6
+    for part in parts:
+        finder = _LabelFinder(part)
+        for block in walk_blocks(part.blocks):
+            kind = block["t"]
+            if kind in KINDS:
+                short = KINDS[kind]
+                counters[short] += 1
+                number = str(counters[short])
+                labels.by_node[id(block)] = number
+                if block["c"][0][0]:
+                    labels.add(block["c"][0][0], short, number, finder.find(block["c"][0][0]))
+            elif kind == "Header" and part.source.name in body_parts:
+                level, (ident, classes, _), _ = block["c"]
+                if "unnumbered" in classes or "-" in classes:
+                    continue
+                levels[level - 1] += 1
+                levels[level:] = [0] * (len(levels) - level)
+                number = ".".join(str(n) for n in levels[:level])
+                labels.by_node[id(block)] = number
+                if ident:
+                    labels.add(ident, "sec", number, finder.find(ident))
+    return labels
+
+
+class _LabelFinder:
+    """Finds ``{#label`` definitions in a part's text, in order, so a repeated label gets its second place."""
+
+    def __init__(self, part: Part) -> None:
+        self.part, self.cursor = part, 0
+
+    def find(self, label: str) -> Location | None:
+        if not is_crossref(label):
+            return None  # pandoc's automatic heading ids are not the author's labels
+        at = self.part.masked.find("#" + label, self.cursor)
+        if at < 0:
+            at = self.part.masked.find("#" + label)
+        self.cursor = max(self.cursor, at + 1)
+        return Location.in_text(self.part.source.path, self.part.source.text, max(at - 1, 0))
+
+
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        if block["t"] in ("Div", "BlockQuote"):
+            yield from walk_blocks(block["c"][1] if block["t"] == "Div" else block["c"])

@@ -1,0 +1,142 @@
+"""Command line: ``mspress [build] [-C DIR]``, ``mspress check [PATH]``, ``mspress refs FILE``.
+
+Every command exits with one of ``errors.ExitCode``: 0 done; 1 the manuscript (or checked file) has errors —
+or, for ``check --strict``, warnings; 2 the command line, the configuration or the input could not be used.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mspress import __version__, journals
+from mspress.errors import ExitCode, ManuscriptError, ManuscriptErrors, SetupError
+from mspress.styles.gbt7714.options import STYLES, SYSTEMS
+
+if TYPE_CHECKING:
+    pass
+
+REPORT_FORMATS = ("text", "json", "github", "junit", "sarif")
+BUILD_FORMATS = ("html", "pdf")
+
+
+def parser(prog: str = "mspress") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Build a Chinese journal article: Markdown + BibTeX → GB/T 7714 HTML and PDF.",
+                                epilog="exit status: 0 done, 1 manuscript errors, 2 unusable command line, configuration or input")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="build output/manuscript.html and .pdf (the default command)")
+    # Build options work with and without the word "build"; SUPPRESS keeps the subcommand from resetting them.
+    for cmd, default in ((p, None), (b, argparse.SUPPRESS)):
+        _project_options(cmd, default)
+        cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides the journal's)")
+        cmd.add_argument("--format", dest="formats", action="append", choices=BUILD_FORMATS, default=default,
+                         help="write only this format (repeatable; default: html and pdf)")
+    r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714")
+    r.add_argument("file", type=Path, help="a .bib or CSL-JSON .json file")
+    _project_options(r, argparse.SUPPRESS)
+    r.add_argument("--style", choices=STYLES, default=None, help="default: the journal's (gb7714-2015 without a project)")
+    r.add_argument("--system", choices=SYSTEMS, default=None, help="default: the journal's (numeric without a project)")
+    r.add_argument("--format", dest="ref_format", choices=("text", "html", "json"), default="text")
+    c = sub.add_parser("check", help="check citations, references and front matter without building")
+    c.add_argument("path", nargs="?", help="a project directory (default) or one manuscript file: .md, .txt, .html, .docx")
+    _project_options(c, argparse.SUPPRESS)
+    c.add_argument("--format", dest="report_format", choices=REPORT_FORMATS, default="text", help="output format (default: text)")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.add_argument("--report", action="store_true", help="add the numbering table (number, reference, first citation, count)")
+    c.add_argument("--output", type=Path, help="file written by --format junit or sarif")
+    c.add_argument("--min-run", type=int, choices=(2, 3), help="editor mode: consecutive numbers form a range from this many on "
+                   "(default: the journal's compress_min_run)")
+    return p
+
+
+def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
+    cmd.add_argument("-C", dest="directory", default=default, metavar="DIR", help="project directory (default: the current one)")
+    cmd.add_argument("--journal", default=default, metavar="NAME",
+                     help="journal profile (overrides [tool.mspress] journal; packaged: " + ", ".join(journals.names()) + ")")
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "mspress") -> int:
+    try:
+        args = parser(prog).parse_args(argv)
+    except SystemExit as exc:  # argparse: --help and --version exit 0, usage errors 2
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except ManuscriptErrors as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return exc.exit_code
+    except ManuscriptError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    except SetupError as exc:
+        print(f"mspress: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader of our output went away (``mspress refs x.bib | head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.DONE
+    except KeyboardInterrupt:
+        print("mspress: interrupted; output/ keeps its last good files", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = Path(getattr(args, "directory", None) or ".")
+    if not root.is_dir():
+        print(f"{root}: error: no such project directory", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    command = args.command or "build"
+    journal = getattr(args, "journal", None)
+    if command == "check":
+        return _check(args, root, journal)
+    if command == "refs":
+        return _refs(args, root, journal)
+    return _build(root, journal, args.style, tuple(args.formats or BUILD_FORMATS))
+
+
+def _build(root: Path, journal: str | None, style: str | None, formats: tuple[str, ...]) -> int:
+    from mspress.sources.manuscript import read_manuscript
+
+    files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
+    from mspress.commands.build import build
+    from mspress.config import load_settings
+
+    result = build(load_settings(root, journal).with_overrides(style=style), formats, files)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
+    return ExitCode.DONE
+
+
+def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
+    from mspress.commands.check import check_file, check_project, emit
+
+    target = Path(args.path) if args.path else root
+    if args.path and not target.is_absolute() and not target.exists() and (root / target).exists():
+        target = root / target
+    if not target.exists():
+        print(f"{args.path}: error: no such file or directory", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    if target.is_file():
+        from mspress.config import load_settings
+
+        min_run = args.min_run or load_settings(root, journal).journal.citations.min_run
+        report = check_file(target, Path(args.path), min_run)
+    else:
+        report = check_project(target, journal)
+    emit(report, args.report_format, args.report, args.output, target.name or str(target))
+    return report.exit_code(args.strict)
+
+
+def _refs(args: argparse.Namespace, root: Path, journal: str | None) -> int:
+    from mspress.commands.refs import print_references
+    from mspress.config import load_settings
+
+    settings = load_settings(root, journal).with_overrides(style=args.style, system=args.system)
+    return print_references(args.file, settings, args.ref_format, err=lambda line: print(line, file=sys.stderr), out=print)

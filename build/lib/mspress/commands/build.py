@@ -1,0 +1,58 @@
+"""``mspress build``: load → check → resolve → write. Orchestration only; nothing is written unless every check passes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mspress.checks import rules
+from mspress.config import Settings
+from mspress.errors import Diagnostic, ManuscriptErrors, Severity
+from mspress.model import Numbering
+from mspress.sources.manuscript import ManuscriptFiles
+from mspress.sources.project import load_project
+from mspress.writers.output import write_atomic
+
+if TYPE_CHECKING:
+    from mspress.transform.document import ResolvedDocument
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    outputs: tuple[Path, ...]
+    numbering: Numbering
+    warnings: tuple[Diagnostic, ...]
+
+
+def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[ResolvedDocument, tuple[Diagnostic, ...]]:
+    """The project's resolved document and its warnings; its errors, all at once, as ``ManuscriptErrors``.
+
+    ``files``: the manuscript already read (and being parsed), when the caller started that early.
+    """
+    from mspress.transform.document import resolve
+
+    project = load_project(settings.root, settings, files)
+    diagnostics = rules.run(project)
+    errors = [x for x in diagnostics if x.severity is Severity.ERROR]
+    if errors:
+        raise ManuscriptErrors(errors)
+    return resolve(project), tuple(diagnostics)
+
+
+def build(settings: Settings, formats: tuple[str, ...] = FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
+    from mspress.writers.html import page_of, render_page
+
+    document, warnings = resolved(settings, files)
+    page = page_of(document)
+    contents: dict[str, bytes] = {}
+    if "html" in formats:
+        contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
+    if "pdf" in formats:
+        from mspress.writers.pdf import pdf_bytes
+
+        contents["pdf"] = pdf_bytes(render_page(settings, document.metadata, page, "print"), settings.root)
+    # Written only once every output is made, so a failure leaves the last good set together.
+    outputs = tuple(write_atomic(settings.output_path / f"{settings.output_name}.{fmt}", data) for fmt, data in contents.items())
+    return BuildResult(outputs, document.numbering, warnings)

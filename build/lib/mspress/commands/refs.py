@@ -1,0 +1,39 @@
+"""``mspress refs FILE``: a reference file formatted to GB/T 7714, as text, HTML or JSON."""
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from mspress.config import Settings
+from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location
+from mspress.model import Reference
+from mspress.sources.bibtex import load_file
+from mspress.styles.gbt7714 import format_bibliography
+
+
+def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[str], None], out: Callable[[str], None]) -> int:
+    if not path.is_file():
+        raise InputUnreadable(Location(path), "no such file: give a .bib or CSL-JSON .json file")
+    found: dict[str, Reference] = {}
+    problems: list[Diagnostic] = []
+    load_file(path.resolve(), path.resolve().parent, found, problems, set())
+    for problem in problems:
+        err(str(problem).replace(problem.location.path.name, str(path), 1))
+    refs = list(found.values())
+    options = settings.journal.references
+    formatted = {f.key: f for f in format_bibliography(refs, options, [r.key for r in refs])}
+    ordered = [formatted[r.key] for r in refs]  # file order
+    if fmt == "json":
+        out(json.dumps([{"key": f.key, "text": f.text, "html": f.html} for f in ordered], ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        out('<ol class="reference-list">')
+        for f in ordered:
+            out(f'  <li id="ref-{html.escape(f.key)}">{f.html}</li>')
+        out("</ol>")
+    else:
+        numbered = options.system == "numeric"
+        for n, f in enumerate(ordered, 1):
+            out(f"[{n}] {f.text}" if numbered else f.text)
+    return ExitCode.MANUSCRIPT_ERRORS if problems else ExitCode.DONE

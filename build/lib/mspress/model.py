@@ -1,0 +1,175 @@
+"""Typed values passed between the stages: sources → citations → styles → transform → writers."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from mspress.errors import Location
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A text given in Chinese, English or both."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def get(self, lang: Lang) -> str | None:
+        return self.zh if lang == "zh" else self.en
+
+    def either(self, lang: Lang) -> str:
+        """The text in ``lang``, else in the other language (never invented)."""
+        return self.get(lang) or self.zh or self.en or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: Bilingual
+    affiliations: tuple[int, ...]
+    """1-based numbers of the author's affiliations, in the order of ``Metadata.affiliations``."""
+    corresponding: bool = False
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    id: str
+    name: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class Journal:
+    name: Bilingual
+    year: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+
+    @property
+    def first_page(self) -> int | None:
+        head = (self.pages or "").split("-")[0].strip()
+        return int(head) if head.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """The article's front matter (``manuscript/metadata.yaml``)."""
+
+    title: Bilingual
+    authors: tuple[Author, ...]
+    affiliations: tuple[Affiliation, ...]
+    keywords_zh: tuple[str, ...] = ()
+    keywords_en: tuple[str, ...] = ()
+    clc: tuple[str, ...] = ()
+    """中图分类号."""
+    document_code: str | None = None
+    """文献标志码 (A–E)."""
+    article_id: str | None = None
+    """文章编号."""
+    doi: str | None = None
+    funding: tuple[str, ...] = ()
+    """基金项目, one item per programme."""
+    received: str | None = None
+    """收稿日期 (ISO date)."""
+    revised: str | None = None
+    biography: str | None = None
+    """作者简介."""
+    journal: Journal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """One Markdown file of the manuscript."""
+
+    name: str
+    """Part name: ``abstract.zh``, ``abstract.en`` or the body file's stem."""
+    path: Path
+    """Path relative to the project root, for messages."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Manuscript:
+    root: Path
+    metadata: Metadata
+    metadata_path: Path
+    abstract_zh: SourceText
+    abstract_en: SourceText
+    sections: tuple[SourceText, ...]
+    """Body files in the order of their ``NN-`` prefix."""
+
+    @property
+    def parts(self) -> tuple[SourceText, ...]:
+        return (self.abstract_zh, self.abstract_en, *self.sections)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One person or organisation from a BibTeX name list."""
+
+    family: str
+    given: str = ""
+    particle: str = ""
+    """``von``, ``van der``…"""
+    suffix: str = ""
+    """``Jr``, ``III``…"""
+    corporate: bool = False
+    """An organisation written in braces: printed exactly as given."""
+    given_raw: str = ""
+    """The given names as written, braces kept (``{\\relax Jiangning}`` is not to be abbreviated)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One bibliography entry, fields decoded from LaTeX to Unicode."""
+
+    key: str
+    entry_type: str
+    """Lower-case BibTeX/BibLaTeX type (``article``, ``book``…)."""
+    fields: Mapping[str, str]
+    names: Mapping[str, Sequence[Name]]
+    """Parsed name lists by role: ``author``, ``editor``, ``translator``…"""
+    location: Location
+    raw_fields: Mapping[str, str] = field(default_factory=dict)
+    """Undecoded values (braces kept), for case protection in titles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One citation group as written: ``[@a; @b, p. 5]`` or a narrative ``@a``."""
+
+    keys: tuple[str, ...]
+    locators: tuple[str, ...]
+    """Page locator of each key ('' when none)."""
+    narrative: bool
+    location: Location
+    part: str
+    """Name of the source part it occurs in."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """One ``@fig:x``, ``@tbl:x`` or ``@sec:x`` reference."""
+
+    label: str
+    location: Location
+    part: str
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """Citation numbers by order of first citation, computed once (``citations.number``)."""
+
+    numbers: Mapping[str, int]
+    """Key → 1-based number."""
+    first_citation: Mapping[str, Location]
+    counts: Mapping[str, int]
+    """Key → how many times it is cited."""
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(sorted(self.numbers, key=self.numbers.__getitem__))

@@ -1,0 +1,81 @@
+"""The only module that runs pandoc: Markdown → AST, and a resolved AST → HTML, DOCX, JATS…
+
+The binary is the one pypandoc_binary ships (else ``pandoc`` on PATH). It is run directly, once per conversion:
+no version or format probes, and a parse can run in a thread while Python loads the library.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from mspress.errors import Location, ManuscriptError, SetupError
+
+# A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle
+# scripts, styles or file reads into the output.
+READER = "markdown+east_asian_line_breaks-raw_html-raw_tex-raw_attribute"
+Ast = dict[str, Any]
+
+
+@lru_cache(maxsize=1)
+def executable() -> str:
+    name = "pandoc.exe" if os.name == "nt" else "pandoc"
+    for folder in sys.path:  # pypandoc_binary's copy, found without importing pypandoc
+        candidate = Path(folder or ".") / "pypandoc" / "files" / name
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which("pandoc")
+    if found is None:
+        raise SetupError("pandoc not found: install mspress's dependencies (pip install pypandoc_binary)")
+    return found
+
+
+def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes:
+    """Run pandoc in its sandbox (no file or network access from the document)."""
+    try:
+        done = subprocess.run([executable(), "--sandbox", *args], input=source, capture_output=True, check=False)
+    except OSError as exc:
+        raise SetupError(f"cannot run pandoc: {exc.strerror}") from None
+    if done.returncode != 0:
+        message = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
+        raise ManuscriptError(where, f"pandoc could not {what}: {message}", "pandoc")
+    return done.stdout
+
+
+def parse(markdown: str, where: Location) -> Ast:
+    ast: Ast = json.loads(run(markdown.encode("utf-8"), ["-f", READER, "-t", "json"], where, "read the Markdown"))
+    return ast
+
+
+class Parsing:
+    """A parse running in a thread: start it, do other work, then ``result()``."""
+
+    def __init__(self, markdown: str, where: Location) -> None:
+        self._outcome: Ast | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(markdown, where), daemon=True)
+        self._thread.start()
+
+    def _run(self, markdown: str, where: Location) -> None:
+        try:
+            self._outcome = parse(markdown, where)
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self._outcome = exc
+
+    def result(self) -> Ast:
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome
+
+
+def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = ()) -> bytes:
+    """A resolved document in any pandoc output format (``html5``, ``docx``, ``jats``…)."""
+    return run(json.dumps(ast).encode("utf-8"), ["-f", "json", "-t", to, "-o", "-", *extra_args], where, f"write {to}")

@@ -1,0 +1,138 @@
+"""``references/*.bib`` → ``{key: Reference}``; syntax errors name the file and line."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bibtexparser import model as bibmodel
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares import ResolveStringReferencesMiddleware
+
+from mspress.errors import Diagnostic, Location, Severity, relative_to
+from mspress.model import Reference
+from mspress.sources.files import read_text
+from mspress.sources.latex import decode
+from mspress.sources.names import NAME_FIELDS, parse_names
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+_ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
+_ASCII_SPACE = re.compile(r"[ \t\r\n]+")  # an em space from \quad is content, not layout
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    references: dict[str, Reference]
+    problems: tuple[Diagnostic, ...]
+    """Malformed entries and duplicate keys; the rest of the library still loads."""
+    broken_keys: frozenset[str]
+    """Keys of malformed entries (so citing them is not reported a second time)."""
+
+
+def load_library(root: Path) -> Library:
+    """Every ``references/*.bib`` (BibTeX, BibLaTeX) and ``references/*.json`` (CSL-JSON) file."""
+    folder = root / "references"
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".bib", ".json")) if folder.is_dir() else []
+    references: dict[str, Reference] = {}
+    problems: list[Diagnostic] = []
+    broken: set[str] = set()
+    for path in files:
+        load_file(path, root, references, problems, broken)
+    return Library(references, tuple(problems), frozenset(broken))
+
+
+def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:
+    text = read_text(path, root)
+    if path.suffix == ".json":
+        from mspress.sources.csljson import parse_csl_json
+
+        parse_csl_json(text, relative_to(path, root), into, problems)
+    else:
+        parse_bibtex(text, relative_to(path, root), into, problems, broken)
+
+
+def parse_bibtex(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str] | None = None) -> None:
+    """Parse one file into ``into``; malformed entries go to ``problems`` and their keys to ``broken``."""
+    broken = set() if broken is None else broken
+    # @string macros resolved by bibtexparser; enclosing braces and quotes we strip ourselves (faster).
+    library = parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
+    for entry in library.entries:
+        location = Location(path, (entry.start_line or 0) + 1)
+        if entry.key in into:
+            problems.extend(_duplicate(entry.key, location, into[entry.key].location))
+            continue
+        into[entry.key] = to_reference(entry, location)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            first = into.get(block.key)
+            problems.extend(_duplicate(block.key, Location(path, line), first.location if first else None))
+        else:
+            error = getattr(block, "error", None)
+            reason = " ".join(str(getattr(error, "abort_reason", "") or error or "").split())
+            key = _ENTRY_KEY.match(block.raw or "")
+            name = f" {key.group(1)!r}" if key else ""
+            if key:
+                broken.add(key.group(1))
+            detail = f": {reason}" if reason else ""
+            problems.append(Diagnostic("bib-syntax", Severity.ERROR,
+                                       f"malformed BibTeX entry{name}{detail}; check braces, quotes and commas", Location(path, line)))
+
+
+def _duplicate(key: str, second: Location, first: Location | None) -> list[Diagnostic]:
+    """One diagnostic at each definition, each naming the other."""
+    if first is None:
+        return [Diagnostic("duplicate-key", Severity.ERROR, f"duplicate citation key {key!r}: rename or delete one entry", second)]
+    return [Diagnostic("duplicate-key", Severity.ERROR, f"citation key {key!r} is defined again at {second}: rename or delete one entry", first),
+            Diagnostic("duplicate-key", Severity.ERROR, f"duplicate citation key {key!r} (first defined at {first}): rename or delete one entry", second)]
+
+
+class DecodedFields(Mapping[str, str]):
+    """Field values decoded from LaTeX when first read: most fields of a large library are never printed."""
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = {k: v for k, v in raw.items() if k not in NAME_FIELDS}
+        self._done: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        value = self._done.get(key)
+        if value is None:
+            value = self._done[key] = _ASCII_SPACE.sub(" ", decode(self._raw[key])).strip()
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+
+def _unenclose(value: str) -> str:
+    """``{text}`` or ``"text"`` → ``text`` (only when the outer pair encloses the whole value)."""
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == "{" and value[-1] == "}":
+        inner = value[1:-1]
+        if "}" not in inner:
+            return inner
+        depth = 0
+        for i, ch in enumerate(value):
+            depth += (ch == "{") - (ch == "}")
+            if depth == 0 and i < len(value) - 1:
+                return value
+        return value[1:-1]
+    return value
+
+
+def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
+    raw = {f.key.lower(): _unenclose(str(f.value).strip()) for f in entry.fields}
+    names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
+    return Reference(entry.key, entry.entry_type.lower(), DecodedFields(raw), names, location, raw)

@@ -1,0 +1,138 @@
+"""Read a manuscript someone else wrote (.md, .txt, .html, .docx) as numbered lines of text.
+
+Superscript runs are kept as character spans so citation marks typed as superscripts are seen.
+For .docx a "line" is a paragraph (1-based, body paragraphs then table cells in order).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from mspress.errors import InputUnreadable, Location
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int
+    text: str
+    superscripts: tuple[tuple[int, int], ...] = ()
+    """(start, end) character spans set in superscript."""
+
+    def in_superscript(self, start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in self.superscripts)
+
+
+
+def read_document(path: Path, shown: Path) -> list[Line]:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputUnreadable(Location(shown), f"cannot check {suffix or 'this'} files: give a .md, .txt, .html or .docx file")
+    try:
+        if suffix == ".docx":
+            return _docx(path, shown)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputUnreadable(Location(shown), f"cannot read file: {exc.strerror}") from None
+    text = _decode(data, shown)
+    return _html(text) if suffix in (".html", ".htm") else _plain(text)
+
+
+def _decode(data: bytes, shown: Path) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
+
+
+_MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^")
+
+
+def _plain(text: str) -> list[Line]:
+    lines = []
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        spans = tuple(m.span() for m in _MD_SUP.finditer(line))
+        lines.append(Line(number, line, spans))
+    return lines
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption", "figcaption", "blockquote", "div", "pre"}
+
+
+def _html(text: str) -> list[Line]:
+    import lxml.html
+
+    if not text.strip():
+        return []
+    root = lxml.html.document_fromstring(text)
+    for bad in cast(list[Any], root.xpath("//script|//style|//head")):
+        bad.drop_tree()
+    lines = []
+    for element in root.iter(*_BLOCKS):
+        if any(child.tag in _BLOCKS for child in element.iterdescendants()):
+            continue
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        _collect_text(element, parts, spans, in_sup=False)
+        content = "".join(parts)
+        if content.strip():
+            lines.append(Line(cast(Any, element).sourceline or 1, content, tuple(spans)))
+    return lines
+
+
+def _collect_text(element, parts: list[str], spans: list[tuple[int, int]], in_sup: bool) -> None:  # type: ignore[no-untyped-def]
+    """Append the element's text (children and their tails included), noting superscript spans."""
+    sup = in_sup or element.tag == "sup"
+    start = sum(map(len, parts))
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            _collect_text(child, parts, spans, sup)
+        if child.tail:
+            parts.append(child.tail)
+    if sup and not in_sup:
+        spans.append((start, sum(map(len, parts))))
+
+
+def _docx(path: Path, shown: Path) -> list[Line]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs.extend(cell.paragraphs)
+    lines = []
+    for number, paragraph in enumerate(paragraphs, 1):
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for run in paragraph.runs:
+            start = sum(map(len, parts))
+            parts.append(run.text)
+            if run.font.superscript:
+                spans.append((start, start + len(run.text)))
+        lines.append(Line(number, "".join(parts), tuple(_merge(spans))))
+    return lines
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and merged[-1][1] == a:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged

@@ -1,0 +1,32 @@
+"""Where a figure path may point: a file of the project, of a type browsers and WeasyPrint show."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".webp": "image/webp"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def figure_problem(root: Path, target: str) -> str | None:
+    """Why ``target`` (relative to manuscript/) cannot be used as a figure, or ``None``."""
+    if target.startswith("data:"):
+        return None
+    if _SCHEME.match(target) or target.startswith("//"):
+        return f"figure {target!r} is not a project file: copy it under manuscript/figures/"
+    path = figure_path(root, target)
+    if not path.is_relative_to(root.resolve()):
+        return f"figure {target!r} is outside the project: copy it under manuscript/figures/"
+    if path.suffix.lower() not in IMAGE_TYPES:
+        return f"figure {target!r}: use SVG, PNG, JPEG, GIF or WebP"
+    if not path.is_file():
+        return f"figure file not found: {target} (paths are relative to manuscript/)"
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"figure {target!r} is larger than 20 MB"
+    return None
+
+
+def figure_path(root: Path, target: str) -> Path:
+    return (root / "manuscript" / target).resolve()

@@ -1,0 +1,187 @@
+"""One bibliography entry seen through GB/T 7714: its language, its fields normalised for printing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from mspress.model import Reference
+from mspress.styles.gbt7714.language import EntryLang, entry_language, uses_cjk_terms
+from mspress.styles.gbt7714.options import Options, Punctuation
+from mspress.styles.gbt7714.persons import format_names
+from mspress.styles.gbt7714.text import journal_title, punctuate, sentence_case
+
+ENGLISH = {"english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish", "en",
+           "en-us", "en-gb"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+ONLINE_TYPES = {"online", "www", "electronic", "webpage"}
+VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "scale", "dimensions", "version", "cstr",
+            "eprint", "isbn", "issn", "langid", "language", "key"}
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of rich text: what the engine returns, for any writer to render."""
+
+    text: str
+    """``"\n"`` alone is a line break (between a Chinese entry and its English version)."""
+    href: str | None = None
+
+
+@dataclass
+class Block:
+    """A run of the entry between two ``. `` separators."""
+
+    pieces: list[Piece] = field(default_factory=list)
+
+    def add(self, text: str, href: str | None = None) -> Block:
+        if text:
+            self.pieces.append(Piece(text, href))
+        return self
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+class Entry:
+    def __init__(self, ref: Reference, options: Options) -> None:
+        self.ref = ref
+        self.options = options
+        names_text = " ".join(ref.raw_fields.get(role, "") for role in ref.names)
+        self.lang: EntryLang = entry_language(ref.fields, names_text)
+        self.cjk = uses_cjk_terms(self.lang)
+        self.p = Punctuation.of(options.punctuation_for(self.cjk))
+        self._names: dict[tuple[str, ...], str] = {}
+
+    # --- raw access ---------------------------------------------------------------------------
+    def raw(self, *names: str) -> str:
+        return next((self.ref.fields[n] for n in names if self.ref.fields.get(n)), "")
+
+    def get(self, *names: str) -> str:
+        """A printable field: LaTeX decoded, punctuation set to the style's width."""
+        for name in names:
+            value = self.ref.fields.get(name)
+            if value:
+                value = value.replace("\u00a0", " ")
+                return value if name in VERBATIM else punctuate(value, self.p.full)
+        return ""
+
+    @property
+    def english(self) -> bool:
+        """Sentence case is for English titles only (not French, Portuguese…)."""
+        langid = (self.raw("langid") or self.raw("language")).lower()
+        return langid in ENGLISH if langid else self.lang == "en"
+
+    def title(self, name: str = "title") -> str:
+        raw = self.ref.raw_fields.get(name, "")
+        if not raw:
+            return ""
+        if self.english and self.options.sentence_case:
+            text = sentence_case(raw).replace("\u00a0", " ")
+            return punctuate(" ".join(text.split()), self.p.full)
+        return self.get(name)
+
+    def journal(self) -> str:
+        name = (self.options.short_journal and self.get("shortjournal")) or self.get("journal", "journaltitle")
+        return journal_title(name)
+
+    # --- names ----------------------------------------------------------------------------------
+    def names(self, *roles: str) -> str:
+        """The first of ``roles`` the entry has, formatted (memoised: the author-year head asks again)."""
+        cached = self._names.get(roles)
+        if cached is None:
+            cached = ""
+            for role in roles:
+                people = self.ref.names.get(role, ())
+                if people:
+                    cached = format_names(people, self.options, self.cjk, self.p.comma, self.p.full)
+                    break
+            self._names[roles] = cached
+        return cached
+
+    def term(self, zh: str, en: str) -> str:
+        return zh if self.cjk else en
+
+    # --- derived values ---------------------------------------------------------------------------
+    @cached_property
+    def year(self) -> str:
+        year = self.raw("year")
+        if year:
+            return year
+        date = self.raw("date")
+        return date[:4] if re.match(r"\d{4}", date) else ""
+
+    @property
+    def date(self) -> str:
+        """A full date (YYYY-MM-DD or YYYY-MM) when the entry gives one."""
+        date = self.raw("date")
+        return date if re.match(r"^\d{4}-\d{2}", date) else ""
+
+    def pages(self) -> str:
+        pages = self.raw("pages")
+        pages = re.sub(r"\s*(?:--|–|—|~|～)\s*", "-", pages)
+        return re.sub(r"(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])", "", pages)
+
+    def edition(self) -> str:
+        edition = self.get("edition")
+        if not edition:
+            return ""
+        number = ORDINALS.get(edition.lower()) or (int(edition) if edition.isdigit() else None)
+        if number is None:
+            return re.sub(r"^(\d+)\s*版$", r"\1 版", edition) if self.cjk else edition
+        if number == 1:
+            return ""
+        if self.cjk:
+            return f"{number} 版"
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix} ed."
+
+    def volume_label(self) -> str:
+        volume = self.get("volume")
+        if not volume:
+            return ""
+        if volume.isdigit():
+            if self.lang == "ko":
+                return f"제 {volume} 권"
+            if self.cjk:
+                return f"第 {volume} 卷"
+            return f"v.{volume}"
+        return volume
+
+    def verbatim(self, name: str) -> str:
+        """A field exactly as written (URLs and DOIs are not LaTeX)."""
+        value = self.ref.raw_fields.get(name) or self.ref.fields.get(name, "")
+        return value.strip().strip("{}").replace("\\_", "_").replace("\\%", "%").replace("\\&", "&").replace("\\#", "#")
+
+    @cached_property
+    def url(self) -> str:
+        return self.verbatim("url") if self.options.print_url else ""
+
+    @cached_property
+    def doi(self) -> str:
+        doi = self.verbatim("doi")
+        if not doi or not self.options.print_doi:
+            return ""
+        url = self.verbatim("url")
+        return "" if url and doi.lower() in url.lower() else doi
+
+    @property
+    def title_href(self) -> str | None:
+        """In HTML, a title links to its DOI when the DOI itself is not printed."""
+        doi = self.verbatim("doi")
+        return f"https://doi.org/{doi}" if doi and not self.options.print_doi else None
+
+    @property
+    def online(self) -> bool:
+        if self.ref.entry_type in ONLINE_TYPES:
+            return True
+        return bool(self.url) or (bool(self.doi) and self.options.doi_online)
+
+    def code(self, letters: str) -> str:
+        return f"[{letters}/OL]" if self.online else f"[{letters}]"
+
+    def urldate(self) -> str:
+        date = self.raw("urldate")
+        return f"[{date}]" if date else ""

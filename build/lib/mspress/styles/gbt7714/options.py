@@ -1,0 +1,58 @@
+"""What a journal chooses about its GB/T 7714 reference list: one profile, no code forks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STYLES = ("gb7714-2015", "gb7714-2025")
+SYSTEMS = ("numeric", "author-year")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    edition: int = 2015
+    """2015 or 2025."""
+    system: str = "numeric"
+    """``numeric`` (顺序编码制) or ``author-year`` (著者-出版年制)."""
+    uppercase_surnames: bool | None = None
+    """Western and pinyin surnames in capitals; ``None`` follows the edition (2015 yes, 2025 no)."""
+    punctuation: str | None = None
+    """``half`` (ASCII ``, : ;`` with spaces), ``gb`` (full-width ``，：；（）``, half-width ``. ``) or
+    ``by-language`` (full-width for Chinese entries only); ``None`` follows the edition (2015 half, 2025 gb)."""
+    print_doi: bool = True
+    print_url: bool = True
+    doi_online: bool = True
+    """An entry with a printed DOI but no URL is an online item (``[J/OL]``)."""
+    short_journal: bool = False
+    """Use ``shortjournal`` (ISO 4, as medical journals print them) when an entry has one."""
+    et_al_after: int = 3
+    """List at most this many names, then 等 / et al."""
+    sentence_case: bool = True
+    """English titles in sentence case; ``{braces}`` protect case."""
+    bilingual: bool = False
+    """Follow a Chinese entry by its English translation (``title_translation_en``-style fields)."""
+
+    @property
+    def uppercase(self) -> bool:
+        return self.edition == 2015 if self.uppercase_surnames is None else self.uppercase_surnames
+
+    def punctuation_for(self, cjk_entry: bool) -> str:
+        style = self.punctuation or ("half" if self.edition == 2015 else "gb")
+        if style == "by-language":
+            return "gb" if cjk_entry else "half"
+        return style
+
+
+@dataclass(frozen=True, slots=True)
+class Punctuation:
+    comma: str
+    colon: str
+    semicolon: str
+    open_paren: str
+    close_paren: str
+    full: bool
+
+    @classmethod
+    def of(cls, style: str) -> Punctuation:
+        if style == "gb":
+            return cls("，", "：", "；", "（", "）", True)
+        return cls(", ", ": ", "; ", "(", ")", False)

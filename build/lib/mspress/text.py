@@ -1,0 +1,70 @@
+"""Characters and scripts: the one place that decides what is Chinese, Latin, Cyrillic or punctuation."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Literal
+
+Script = Literal["zh", "ja", "ko", "ru", "en"]
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+"""Chinese characters (CJK unified and compatibility ideographs), as a regex class body."""
+CLOSING = frozenset("，。、；：？！）」』”’》〉】〕…")
+OPENING = frozenset("（「『“‘《〈【〔")
+
+_HAN = re.compile(f"[{HAN}]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+@cache
+def _cjk() -> re.Pattern[str]:
+    """Compiled on first use: the class is large and ``check`` never needs it."""
+    return re.compile(f"[\u3000-\u30ff\uff00-\uffef\uac00-\ud7af{HAN}" + re.escape("".join(CLOSING | OPENING)) + "]")
+
+
+def has_han(text: str) -> bool:
+    """Does ``text`` hold a Chinese character?"""
+    return _HAN.search(text) is not None
+
+
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Does ``text`` hold any character set on the CJK grid (Han, kana, hangul, full-width forms, CJK punctuation)?"""
+    return _cjk().search(text) is not None
+
+
+def is_cjk(ch: str) -> bool:
+    """One character set on the CJK grid (the same set as ``has_cjk``; compares code points, for speed)."""
+    code = ord(ch)
+    return (0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0xAC00 <= code <= 0xD7AF or 0x20000 <= code <= 0x3FFFF or ch in CLOSING or ch in OPENING)
+
+
+def is_latin(ch: str) -> bool:
+    """Letters and digits of the Western scripts (Latin, Greek, Cyrillic); not ①, Ⅳ and the like."""
+    return ch < "\u2000" and unicodedata.category(ch)[0] in "LN"
+
+
+def script_language(text: str) -> Script:
+    """The language a text's script points to: kana → ja, hangul → ko, Han → zh, Cyrillic → ru, else en."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _HAN.search(text):
+        return "zh"
+    if _CYRILLIC.search(text):
+        return "ru"
+    return "en"
+
+
+def normalise(text: str) -> str:
+    """Letters and digits only, case-folded: how two spellings of one title or name are compared."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if ch.isalnum())

@@ -1,0 +1,97 @@
+"""The resolved document: the article after resolution, as a pandoc AST with no output format's markup.
+
+Every writer starts here: the HTML page (and through it the PDF) renders its parts; any other pandoc writer
+(docx, jats, typst…) renders ``pandoc_document()``. Citation numbers, cross-reference labels and reference
+texts are therefore the same in every output.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mspress.citations.marks import AuthorYearMarks, Marks, NumericMarks
+from mspress.config import Settings
+from mspress.model import Metadata, Numbering
+from mspress.sources.project import Project
+from mspress.styles.gbt7714 import Formatted, Piece, author_year_labels, format_bibliography, format_reference
+from mspress.transform.ast import LINE_BREAK, Node, div, header, link, para, span, text
+from mspress.transform.resolve import Resolver
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDocument:
+    api_version: list[int]
+    metadata: Metadata
+    settings: Settings
+    parts: dict[str, list[Node]]
+    """Blocks by part name: ``abstract.zh``, ``abstract.en``, then the body files' stems."""
+    body: tuple[str, ...]
+    """Names of the body parts, in order."""
+    references: list[Node]
+    """The reference list: one Div ``#ref-<key>`` per entry, in print order."""
+    numbering: Numbering
+
+    def pandoc_document(self) -> dict[str, Any]:
+        """The whole article for any pandoc writer: titles, abstracts, body, references."""
+        words = self.settings.journal.labels
+        meta = self.metadata
+        title = {"t": "MetaInlines", "c": text(meta.title.either("zh"))}
+        subtitle = {"t": "MetaInlines", "c": text(meta.title.either("en"))}
+        blocks: list[Node] = []
+        for lang in ("zh", "en"):
+            label = [span(["label"], text(getattr(words, lang).abstract))]
+            abstract = self.parts[f"abstract.{lang}"]
+            if abstract and abstract[0]["t"] in ("Para", "Plain"):
+                abstract = [para(label + abstract[0]["c"]), *abstract[1:]]
+            else:
+                abstract = [para(label), *abstract]
+            blocks.append(div(abstract, classes=["abstract"], pairs=[("lang", lang)]))
+        for name in self.body:
+            blocks.extend(self.parts[name])
+        if self.references:
+            blocks.append(header(1, text(words.zh.references), "references", ["unnumbered"]))
+            blocks.extend(self.references)
+        return {"pandoc-api-version": self.api_version, "meta": {"title": title, "subtitle": subtitle}, "blocks": blocks}
+
+
+def resolve(project: Project) -> ResolvedDocument:
+    """Resolve citations, cross references, captions and figures of a project whose checks passed."""
+    assert project.metadata is not None, "resolve only after load problems are reported"
+    settings, numbering = project.settings, project.numbering
+    options = settings.journal.references
+    cited = [project.library.references[key] for key in numbering.order]
+    marks: Marks
+    if options.system == "author-year":
+        marks = AuthorYearMarks(author_year_labels(cited, options))
+        listed = format_bibliography(cited, options)
+    else:
+        marks = NumericMarks(dict(numbering.numbers), settings.journal.citations)
+        listed = [format_reference(ref, options) for ref in cited]
+    resolver = Resolver(project.found.uses, project.labels, settings.journal.labels, marks, project.root)
+    parts = {}
+    for part in project.parts:
+        resolver.visit(part.blocks)
+        parts[part.source.name] = part.blocks
+    references = [reference_entry(f, numbering.numbers[f.key], options.system == "numeric") for f in listed]
+    return ResolvedDocument(project.pandoc_api, project.metadata, settings, parts, project.body_names,
+                            [div(references, "refs", ["reference-list", options.system])] if references else [], numbering)
+
+
+def reference_entry(entry: Formatted, number: int, numbered: bool) -> Node:
+    label = [span(["ref-label"], text(f"[{number}]"))] if numbered else []
+    lang = "zh-CN" if entry.lang == "zh" else entry.lang
+    return div([para(label + rich_inlines(entry.rich))], f"ref-{entry.key}", ["reference"], [("lang", lang)])
+
+
+def rich_inlines(pieces: tuple[Piece, ...]) -> list[Node]:
+    """The GB/T 7714 engine's rich text as pandoc inlines."""
+    out: list[Node] = []
+    for piece in pieces:
+        if piece.text == "\n":
+            out.append(LINE_BREAK)
+        elif piece.href:
+            out.append(link(text(piece.text), piece.href))
+        else:
+            out.extend(text(piece.text))
+    return out
+

@@ -1,0 +1,146 @@
+"""Rewrite the parsed AST into the resolved document: citation marks, cross references, numbered headings and
+captions, embedded figures, Chinese–Latin spacing. Output is plain pandoc nodes (no HTML).
+
+Numbers come from ``citations.numbering`` and ``citations.labels``; nothing here decides a number.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mspress.citations.labels import Labels
+from mspress.citations.marks import Marks
+from mspress.citations.reader import INLINE_TYPES, VERBATIM, CiteUse
+from mspress.config import Labels as Words
+from mspress.sources.figures import IMAGE_TYPES, figure_path, figure_problem
+from mspress.text import is_cjk, is_latin
+from mspress.transform.ast import LINE_BREAK, Node, link, span, text
+
+GLUED_MARKS = ("cite", "cite-inline")
+"""Marks bound to the character before them, so no line starts with a citation."""
+
+
+@dataclass
+class Resolver:
+    uses: dict[int, CiteUse]
+    labels: Labels
+    words: Words
+    marks: Marks
+    root: Path
+
+    def visit(self, value: Any) -> None:
+        if isinstance(value, list):
+            if value and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value):
+                value[:] = self.inlines(value)
+            else:
+                for item in value:
+                    self.visit(item)
+        elif isinstance(value, dict) and value.get("t") not in VERBATIM:
+            kind = value.get("t")
+            if kind == "Header":
+                self.header(value)
+            elif kind in ("Figure", "Table"):
+                self.caption(value, "fig" if kind == "Figure" else "tbl")
+            elif kind == "Image":
+                self.image(value)
+            self.visit(value.get("c"))
+
+    def inlines(self, items: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        for item in items:
+            if item["t"] == "Cite":
+                out.extend(self.cite(item, out))
+                continue
+            if item["t"] not in VERBATIM:
+                self.visit(item)
+            out.append(item)
+        return glue_citations(drop_cjk_latin_spaces(out))
+
+    def cite(self, node: Node, before: list[Node]) -> list[Node]:
+        use = self.uses[id(node)]
+        after = text(use.trailing) if use.trailing else []
+        if use.citation is None:
+            refs: list[Node] = []
+            for i, ref in enumerate(use.crossrefs):
+                refs += (text("，") if i else []) + [self.crossref(ref.label)]
+            return refs + after
+        c = use.citation
+        return self.marks.inlines(c.keys, c.locators, c.narrative, _ends_with(before, "文献")) + after
+
+    def crossref(self, label: str) -> Node:
+        kind = self.labels.kinds[label]
+        word = {"fig": self.words.zh.figure, "tbl": self.words.zh.table, "sec": self.words.zh.section}[kind]
+        return link(text(f"{word}{self.labels.numbers[label]}"), f"#{label}", ["xref"])
+
+    def header(self, node: Node) -> None:
+        number = self.labels.by_node.get(id(node))
+        if number:
+            node["c"][2][:0] = [span(["secnum"], text(number))]
+
+    def caption(self, node: Node, kind: str) -> None:
+        number = self.labels.by_node.get(id(node))
+        if number is None:
+            return
+        pairs = dict(node["c"][0][2])
+        image = _first_image(node["c"][2]) if kind == "fig" else None
+        if image is not None:
+            pairs.update(dict(image["c"][0][2]))
+        blocks = node["c"][1][1]
+        zh_inlines = blocks[0]["c"] if blocks else []
+        zh_word, en_word = (self.words.zh.figure, self.words.en.figure) if kind == "fig" else (self.words.zh.table, self.words.en.table)
+        lines = [span(["caption-zh"], [span(["caption-label"], text(f"{zh_word}{number}")), *zh_inlines])]
+        if pairs.get("caption-en"):
+            lines += [LINE_BREAK, span(["caption-en"], [span(["caption-label"], text(f"{en_word}{number}")), *text(pairs["caption-en"])])]
+        node["c"][1][1] = [{"t": "Plain", "c": lines}]
+
+    def image(self, node: Node) -> None:
+        """Embed the figure (checked before the build): the outputs never read files at run time."""
+        target = node["c"][2][0]
+        if not target.startswith("data:") and figure_problem(self.root, target) is None:
+            path = figure_path(self.root, target)
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
+
+
+def drop_cjk_latin_spaces(items: list[Node]) -> list[Node]:
+    """Remove a typed space between Chinese and Latin text; the PDF and the browser space them alike."""
+    out: list[Node] = []
+    for i, item in enumerate(items):
+        if item["t"] in ("Space", "SoftBreak") and 0 < i < len(items) - 1:
+            left, right = items[i - 1], items[i + 1]
+            if left["t"] == "Str" and right["t"] == "Str" and left["c"] and right["c"]:
+                a, b = left["c"][-1], right["c"][0]
+                if (is_cjk(a) and is_latin(b)) or (is_latin(a) and is_cjk(b)):
+                    continue
+        out.append(item)
+    return out
+
+
+def glue_citations(items: list[Node]) -> list[Node]:
+    """Bind each citation mark to the character before it, so no line starts with a citation."""
+    out: list[Node] = []
+    for item in items:
+        previous = out[-1] if out else None
+        if (item["t"] == "Span" and set(item["c"][0][1]) & set(GLUED_MARKS)
+                and previous is not None and previous["t"] == "Str" and previous["c"]):
+            char = previous["c"][-1]
+            previous["c"] = previous["c"][:-1]
+            if not previous["c"]:
+                out.pop()
+            item = span(["nobreak"], [{"t": "Str", "c": char}, item])
+        out.append(item)
+    return out
+
+
+def _first_image(blocks: list[Node]) -> Node | None:
+    for block in blocks:
+        for inline in block.get("c", []) if isinstance(block.get("c"), list) else []:
+            if isinstance(inline, dict) and inline.get("t") == "Image":
+                return inline
+    return None
+
+
+def _ends_with(before: list[Node], word: str) -> bool:
+    return bool(before) and before[-1].get("t") == "Str" and before[-1]["c"].endswith(word)
