@@ -190,19 +190,20 @@ class _Validator:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Diagnostic("config", Severity.ERROR, message, self.where(key)))
 
-    def values(self, table: dict[str, Any], allowed: dict[str, Setting]) -> dict[str, Any]:
+    def values(self, name: str, table: dict[str, Any], allowed: dict[str, Setting], tables: bool = False) -> dict[str, Any]:
+        """The valid entries of ``table``; with ``tables``, also its ``labels`` and ``layout`` tables."""
         good: dict[str, Any] = {}
         for key, value in table.items():
-            if key in TABLES:
+            if tables and key in TABLES:
                 good[key] = self.table(key, value)
                 continue
             setting = allowed.get(key)
             if setting is None:
-                names = sorted([*allowed, *TABLES])
+                names = sorted([*allowed, *(TABLES if tables else ())])
                 hint = did_you_mean(key, names).replace(" (did you mean @", " (did you mean ")
-                self.problem(key, f"unknown setting {key!r} in [{self.section}]{hint}; allowed: {', '.join(names)}")
+                self.problem(key, f"unknown {'setting' if tables else 'key'} {key!r} in {name}{hint}; allowed: {', '.join(names)}")
             elif (why := _invalid(setting, value)) is not None:
-                self.problem(key, f"setting {key!r} {why}")
+                self.problem(key, f"setting {key!r} {why}" if tables else f"{name}.{key} {why}")
             else:
                 good[key] = value
         return good
@@ -212,28 +213,15 @@ class _Validator:
             self.problem(name, f"{name} must be a table ([{self.section}.{name}])")
             return {}
         if name == "layout":
-            return self.values_of(name, value, LAYOUT_CHECKS)
+            return self.values(name, value, LAYOUT_CHECKS)
         result: dict[str, Any] = {}
+        labels = {n: Setting(str, None, "labels", n) for n in LABEL_NAMES}
         for lang, words in value.items():
             if lang not in ("zh", "en") or not isinstance(words, dict):
                 self.problem(name, f"labels take tables [labels.zh] and [labels.en], not {lang!r}")
                 continue
-            labels = {n: Setting(str, None, "labels", n) for n in LABEL_NAMES}
-            result[lang] = self.values_of(f"{name}.{lang}", words, labels)
+            result[lang] = self.values(f"{name}.{lang}", words, labels)
         return result
-
-    def values_of(self, name: str, table: dict[str, Any], allowed: dict[str, Setting]) -> dict[str, Any]:
-        good: dict[str, Any] = {}
-        for key, value in table.items():
-            setting = allowed.get(key)
-            if setting is None:
-                hint = did_you_mean(key, allowed).replace(" (did you mean @", " (did you mean ")
-                self.problem(key, f"unknown key {key!r} in {name}{hint}; allowed: {', '.join(sorted(allowed))}")
-            elif (why := _invalid(setting, value)) is not None:
-                self.problem(key, f"{name}.{key} {why}")
-            else:
-                good[key] = value
-        return good
 
 
 def _invalid(setting: Setting, value: Any) -> str | None:
@@ -273,7 +261,7 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
         if not isinstance(table, dict):
             raise ConfigError([Diagnostic("config", Severity.ERROR, "[tool.mspress] must be a table", Location(Path("pyproject.toml")))])
         validator = _Validator(Path("pyproject.toml"), text, "tool.mspress")
-        project = validator.values(table, {**SETTINGS, **PROJECT_ONLY})
+        project = validator.values("[tool.mspress]", table, {**SETTINGS, **PROJECT_ONLY}, tables=True)
         if validator.problems:
             raise ConfigError(validator.problems)
     name = journal or project.pop("journal", None) or DEFAULT_JOURNAL
@@ -309,7 +297,7 @@ def _profile_values(folder: Path, root: Path) -> dict[str, Any]:
     path = folder / "profile.toml"
     data, text = _read_toml(path, root)
     validator = _Validator(relative_to(path, root), text, "")
-    values = validator.values(data, {**SETTINGS, **PROFILE_ONLY})
+    values = validator.values(relative_to(path, root).as_posix(), data, {**SETTINGS, **PROFILE_ONLY}, tables=True)
     if validator.problems:
         raise ConfigError(validator.problems)
     return values

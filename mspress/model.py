@@ -93,21 +93,6 @@ class SourceText:
 
 
 @dataclass(frozen=True, slots=True)
-class Manuscript:
-    root: Path
-    metadata: Metadata
-    metadata_path: Path
-    abstract_zh: SourceText
-    abstract_en: SourceText
-    sections: tuple[SourceText, ...]
-    """Body files in the order of their ``NN-`` prefix."""
-
-    @property
-    def parts(self) -> tuple[SourceText, ...]:
-        return (self.abstract_zh, self.abstract_en, *self.sections)
-
-
-@dataclass(frozen=True, slots=True)
 class Name:
     """One person or organisation from a BibTeX name list."""
 

@@ -18,8 +18,12 @@ def run(*argv: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_wheel_installs_a_working_mspress_command(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # setuptools writes build/ beside the sources: not into the repository
+    shutil.copytree(REPO / "mspress", source / "mspress", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, REPO, cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, source, cwd=tmp_path)
     wheel = next(wheels.glob("mspress-*.whl"))
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)

@@ -21,6 +21,13 @@ INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript"
                 "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
 VERBATIM = {"Code", "CodeBlock", "RawBlock", "RawInline", "Math"}
 """Nodes whose text is printed as written: nothing in them is a citation."""
+
+
+def is_inlines(value: Any) -> bool:
+    """Is ``value`` a non-empty list of inline nodes (where citations and marks live)?"""
+    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value)
+
+
 _NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+")
 
@@ -59,12 +66,11 @@ class _Reader:
         self.cursor = 0
 
     def walk(self, value: Any) -> None:
-        if isinstance(value, list):
-            if value and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value):
-                value[:] = self.inlines(value)
-            else:
-                for item in value:
-                    self.walk(item)
+        if is_inlines(value):
+            value[:] = self.inlines(value)
+        elif isinstance(value, list):
+            for item in value:
+                self.walk(item)
         elif isinstance(value, dict) and value.get("t") not in VERBATIM:
             self.walk(value.get("c"))
 

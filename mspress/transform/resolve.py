@@ -12,7 +12,7 @@ from typing import Any
 
 from mspress.citations.labels import Labels
 from mspress.citations.marks import Marks
-from mspress.citations.reader import INLINE_TYPES, VERBATIM, CiteUse
+from mspress.citations.reader import VERBATIM, CiteUse, is_inlines
 from mspress.config import Labels as Words
 from mspress.sources.figures import IMAGE_TYPES, figure_path, figure_problem
 from mspress.text import is_cjk, is_latin
@@ -31,12 +31,11 @@ class Resolver:
     root: Path
 
     def visit(self, value: Any) -> None:
-        if isinstance(value, list):
-            if value and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value):
-                value[:] = self.inlines(value)
-            else:
-                for item in value:
-                    self.visit(item)
+        if is_inlines(value):
+            value[:] = self.inlines(value)
+        elif isinstance(value, list):
+            for item in value:
+                self.visit(item)
         elif isinstance(value, dict) and value.get("t") not in VERBATIM:
             kind = value.get("t")
             if kind == "Header":
