@@ -23,12 +23,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from mspress.pandoc import executable as pandoc  # noqa: E402
+
+AS_INSTALLED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""pip compiles an installed package's bytecode; a machine that forbids writing it would time the compiler."""
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=AS_INSTALLED)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
@@ -42,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("-C", dest="directory", default=str(REPO))
     args.add_argument("--baseline", metavar="REV", help="also time this git revision's build (e.g. HEAD~1)")
     opts = args.parse_args(argv)
-    import pypandoc
-
     project = Path(opts.directory).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "mspress (HTML+PDF)": [sys.executable, str(REPO / "build.py"), "-C", str(work)],
             "mspress (HTML)": [sys.executable, str(REPO / "build.py"), "-C", str(work), "--format", "html"],
-            "pandoc --citeproc (HTML)": [pypandoc.get_pandoc_path(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
+            "pandoc --citeproc (HTML)": [pandoc(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
                                          "-s", "--metadata", "title=x", "-o", "pandoc.html"],
         }
         if opts.baseline:
@@ -64,10 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(checkout), opts.baseline],
                            check=True, capture_output=True)
             (work / "baseline").mkdir()
-            for name in ("manuscript", "references", "pyproject.toml"):
-                source = work / name
-                (shutil.copytree if source.is_dir() else shutil.copy)(source, work / "baseline" / name)
+            for name in ("manuscript", "references"):
+                shutil.copytree(work / name, work / "baseline" / name)
+            shutil.copy(checkout / "pyproject.toml", work / "baseline" / "pyproject.toml")  # that revision's settings
             commands[f"baseline {opts.baseline} (HTML+PDF)"] = [sys.executable, str(checkout / "build.py"), "-C", str(work / "baseline")]
+        for cmd in commands.values():
+            run(cmd, work)  # warm-up: bytecode written, fonts and files cached
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(opts.runs):  # interleaved, so drift hits every command alike
             for name, cmd in commands.items():

@@ -1,6 +1,6 @@
 """Time ``check`` as a fresh process on the example and on synthetic manuscripts 10× and 100× its size.
 
-Usage: python benchmarks/check_time.py [--runs N]
+Usage: python benchmarks/check_time.py [--runs N] [--baseline REV]
 
 The synthetic manuscripts repeat the example's sections; the k-th copy cites the k-th copy of the
 library (copies wrap after 59, so 100× is about 3,400 citations of 2,000 entries). Prints the median
@@ -9,6 +9,7 @@ wall time of each and the ratio per unit of size, which stays flat when time gro
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -46,29 +47,50 @@ def synthetic(project: Path, target: Path, times: int) -> None:
             (target / "manuscript" / f"{k:03d}{path.name[2:]}").write_text(text, encoding="utf-8")
 
 
+AS_INSTALLED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""pip compiles an installed package's bytecode; a machine that forbids writing it would time the compiler."""
+
+
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=AS_INSTALLED)
     return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="also time this git revision's check on the example, interleaved")
     opts = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         projects = {1: REPO}
         for times in (10, 100):
             projects[times] = Path(tmp) / f"x{times}"
             synthetic(REPO, projects[times], times)
-        medians = {}
-        for times, root in projects.items():
-            cmd = [sys.executable, str(REPO / "build.py"), "check", "-C", str(root)]
-            medians[times] = statistics.median(timed(cmd) for _ in range(opts.runs))
-    print(f"check as a fresh process, median of {opts.runs} (2 cores):")
-    for times, seconds in medians.items():
-        print(f"  {times:>3}× example  {seconds * 1000:7.0f} ms   {seconds / medians[1]:5.1f}× the example")
-    growth = (medians[100] - medians[1]) / (medians[10] - medians[1]) if medians[10] > medians[1] else float("nan")
+        commands = {f"{times:>3}× example": [sys.executable, str(REPO / "build.py"), "check", "-C", str(root)]
+                    for times, root in projects.items()}
+        if opts.baseline:
+            checkout = Path(tmp) / "baseline"
+            subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(checkout), opts.baseline], check=True, capture_output=True)
+            example = Path(tmp) / "baseline-example"  # the example with that revision's own settings
+            for name in ("manuscript", "references"):
+                shutil.copytree(REPO / name, example / name)
+            shutil.copy(checkout / "pyproject.toml", example / "pyproject.toml")
+            commands[f"example at {opts.baseline}"] = [sys.executable, str(checkout / "build.py"), "check", "-C", str(example)]
+        for cmd in commands.values():
+            timed(cmd)  # warm-up: bytecode written, files cached
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(opts.runs):  # interleaved, so drift hits every command alike
+            for name, cmd in commands.items():
+                samples[name].append(timed(cmd))
+        if opts.baseline:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(checkout)], check=True)
+    medians = {name: statistics.median(v) for name, v in samples.items()}
+    one, ten, hundred = (medians[f"{t:>3}× example"] for t in (1, 10, 100))
+    print(f"check as a fresh process, median of {opts.runs} ({os.cpu_count()} cores):")
+    for name, seconds in medians.items():
+        print(f"  {name:24s} {seconds * 1000:7.0f} ms   {seconds / one:5.1f}× the example")
+    growth = (hundred - one) / (ten - one) if ten > one else float("nan")
     print(f"  growth 10×→100× (start-up removed): {growth:.1f}× for 10× the size (linear: 10.0)")
     return 0
 

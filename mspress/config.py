@@ -200,7 +200,7 @@ class _Validator:
             setting = allowed.get(key)
             if setting is None:
                 names = sorted([*allowed, *(TABLES if tables else ())])
-                hint = did_you_mean(key, names).replace(" (did you mean @", " (did you mean ")
+                hint = did_you_mean(key, names)
                 self.problem(key, f"unknown {'setting' if tables else 'key'} {key!r} in {name}{hint}; allowed: {', '.join(names)}")
             elif (why := _invalid(setting, value)) is not None:
                 self.problem(key, f"setting {key!r} {why}" if tables else f"{name}.{key} {why}")
@@ -284,7 +284,7 @@ def find_journal(name: str, root: Path) -> Path:
         if re.fullmatch(r"[\w.-]+", name) and (candidate / "profile.toml").is_file():
             return candidate
     known = journal_names(root)
-    hint = did_you_mean(name, known).replace(" (did you mean @", " (did you mean ")
+    hint = did_you_mean(name, known)
     raise ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{hint}; known journals: {', '.join(known)} "
                                   "(or add journals/<name>/profile.toml to the project)", Location(Path("pyproject.toml")))])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -31,6 +30,8 @@ def executable() -> str:
         candidate = Path(folder or ".") / "pypandoc" / "files" / name
         if candidate.is_file():
             return str(candidate)
+    import shutil  # only when pypandoc_binary's copy is missing
+
     found = shutil.which("pandoc")
     if found is None:
         raise SetupError("pandoc not found: install mspress's dependencies (pip install pypandoc_binary)")

@@ -185,3 +185,11 @@ def test_escaped_at_sign_stays_text(project: Callable[[str], Path], cli: Cli) ->
     assert check_numbering(cli, root) == ["wang2020", "smith2019", "lee2018"]
     built_marks(cli, root)
     assert "写信给 @smith2019或 文献@lee2018。" in (root / "output" / "manuscript.html").read_text(encoding="utf-8")
+
+
+def test_a_misspelt_metadata_field_gets_a_suggestion(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    meta = root / "manuscript" / "metadata.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("\nkeywords:", "\nkeyword:"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root))
+    assert code == 1 and "unknown field 'keyword' (did you mean keywords?); known fields:" in out

@@ -42,18 +42,18 @@ def locator_text(suffix: str) -> str:
     return re.sub(r"页$", "", text).strip()
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean @x?)`` for the closest candidate, else ''."""
+def did_you_mean(name: str, candidates: Iterable[str], sigil: str = "") -> str:
+    """`` (did you mean x?)`` for the closest candidate (``sigil`` before it: ``@`` for keys), else ''."""
     import difflib  # only when there is a mistake to explain
 
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean @{close[0]}?)" if close else ""
+    return f" (did you mean {sigil}{close[0]}?)" if close else ""
 
 
 def unknown_key(key: str, known: Iterable[str] = ()) -> str:
     """The message for a citation key that is not in the library (one wording for check and build)."""
-    return f"unknown citation key @{key}{did_you_mean(key, known)}: add it to references/*.bib or fix the key"
+    return f"unknown citation key @{key}{did_you_mean(key, known, '@')}: add it to references/*.bib or fix the key"
 
 
 def unknown_label(label: str, labels: Iterable[str] = ()) -> str:
-    return f"unknown cross reference @{label}{did_you_mean(label, labels)}: label a figure, table or heading {{#{label}}}"
+    return f"unknown cross reference @{label}{did_you_mean(label, labels, '@')}: label a figure, table or heading {{#{label}}}"

@@ -70,21 +70,20 @@ def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def prepare(text: str) -> tuple[str, str]:
     """(the text pandoc reads, the same text with code and comments blanked)."""
-    code = _code_spans(text)
-    masked = _blank_spans(text, code)
+    masked = _blank_spans(text, _code_spans(text))
     comments = [m.span() for m in _COMMENT.finditer(masked)]
     masked = _blank_spans(masked, comments)
-    chars = list(_blank_spans(text, comments))
+    out = list(_blank_spans(text, comments))
+    look = list(masked)  # where groups are looked for: code and comments stay blank
     for m in re.finditer(r"\\@", masked):
-        chars[m.start()], chars[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]
+        out[m.start()], out[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]
     for m in _WIDE_GROUP.finditer(masked):
-        chars[m.start()], chars[m.end() - 1] = "[", "]"
+        for chars in (out, look):
+            chars[m.start()], chars[m.end() - 1] = "[", "]"
+    for m in _GROUP.finditer("".join(look)):
         for k in _KEY_COMMA.finditer(m.group(1)):
-            chars[m.start(1) + k.start()] = ";"
-    for m in _GROUP.finditer("".join(chars) if _WIDE_GROUP.search(masked) else masked):
-        for k in _KEY_COMMA.finditer(m.group(1)):
-            chars[m.start(1) + k.start()] = ";"
-    return "".join(chars), masked
+            out[m.start(1) + k.start()] = ";"
+    return "".join(out), masked
 
 
 CHUNK_CHARACTERS = 64_000

@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from mspress.citations.keys import did_you_mean
 from mspress.errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity
 from mspress.model import Affiliation, Author, Bilingual, Journal, Metadata
 from mspress.text import has_han
@@ -127,7 +128,7 @@ def load_metadata(text: str, path: Path) -> Metadata:
     r = _Reader(data, positions, path)
     for key in data:
         if key not in KNOWN_KEYS:
-            r.problem((key, "<key>"), f"unknown field {key!r}; known fields: {', '.join(sorted(KNOWN_KEYS))}")
+            r.problem((key, "<key>"), f"unknown field {key!r}{did_you_mean(str(key), KNOWN_KEYS)}; known fields: {', '.join(sorted(KNOWN_KEYS))}")
     affiliations = _affiliations(r)
     metadata = Metadata(
         title=r.bilingual(("title",), required=("zh", "en")),
