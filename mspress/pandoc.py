@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -25,9 +24,14 @@ Ast = dict[str, Any]
 
 @lru_cache(maxsize=1)
 def executable() -> str:
+    import site
+    import sysconfig
+
     name = "pandoc.exe" if os.name == "nt" else "pandoc"
-    for folder in sys.path:  # pypandoc_binary's copy, found without importing pypandoc
-        candidate = Path(folder or ".") / "pypandoc" / "files" / name
+    # pypandoc_binary's copy, found without importing pypandoc, and only where packages are installed: never in
+    # the current directory, which may be a manuscript someone else wrote.
+    for folder in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], site.getusersitepackages()):
+        candidate = Path(folder) / "pypandoc" / "files" / name
         if candidate.is_file():
             return str(candidate)
     import shutil  # only when pypandoc_binary's copy is missing

@@ -84,3 +84,16 @@ def test_build_py_alone_builds_the_project_in_the_current_directory(project: Cal
     result = subprocess.run([sys.executable, "build.py", "--format", "html"], cwd=root, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "wrote output/manuscript.html\n"
+
+
+def test_pandoc_is_never_taken_from_the_current_directory(project: Callable[[str], Path]) -> None:
+    """A manuscript someone else wrote may ship a pypandoc/files/pandoc of its own; it must not run."""
+    root = project("minimal")
+    fake = root / "pypandoc" / "files" / "pandoc"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\ntouch \"$(dirname \"$0\")/ran\"\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    result = subprocess.run([sys.executable, "-m", "mspress", "check"], cwd=root, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (fake.parent / "ran").exists()
