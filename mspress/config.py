@@ -54,6 +54,8 @@ class LabelSet:
     biography: str
     corresponding: str
     email: str
+    narrative: str
+    """What a number cited in the sentence follows: ``文献`` in ``文献[8]指出``."""
 
 
 @dataclass(frozen=True, slots=True)

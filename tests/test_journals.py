@@ -48,12 +48,13 @@ def test_a_project_journal_with_its_own_labels_and_template(project: Callable[[s
     (journal / "templates").mkdir(parents=True)
     (journal / "profile.toml").write_text(
         'name = "测试期刊"\nstyle = "gb7714-2025"\ncompress_min_run = 3\n\n[labels.zh]\nabstract = "摘　要："\nfigure = "Figure "\n'
-        'references = "参考文献（References）"\n', encoding="utf-8")
+        'references = "参考文献（References）"\nnarrative = "参考文献"\n', encoding="utf-8")
     (journal / "templates" / "screen.css").write_text("body { color: teal; }", encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.mspress]\njournal = "test-journal"\n', encoding="utf-8")
     html = build_html(cli, root)
     assert "摘　要：" in html and "【摘要】" not in html and "参考文献（References）" in html
     assert '<a href="#fig:demo" class="xref">Figure 1</a>' in html
+    assert "另见参考文献[3]。" in text_of(html), "the journal's word before a narrative number"
     assert "王五，赵六. 深部脑刺激的研究进展[J]." in text_of(html), "the 2025 style of the profile"
     assert "color: teal" in html, "the journal's template"
     (root / "templates").mkdir()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mspress.checks.report import CheckReport, NumberRow
 from mspress.errors import Diagnostic, Location, Severity
-from mspress.sources.documents import Line
+from mspress.sources.editor_files import Line
 from mspress.text import normalise
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

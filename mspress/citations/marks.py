@@ -14,7 +14,9 @@ from mspress.transform.ast import Node, link, span, superscript, text
 
 
 class Marks(Protocol):
-    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]: ...
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_word: bool) -> list[Node]:
+        """A citation as printed; ``after_word``: the text already ends with the word a narrative number takes (文献)."""
+        ...
 
 
 def _link(key: str, label: str) -> Node:
@@ -25,8 +27,10 @@ def _link(key: str, label: str) -> Node:
 class NumericMarks:
     numbers: dict[str, int]
     form: CitationForm
+    word: str = "文献"
+    """What a narrative number is printed after (``文献[8]``): the journal's ``labels.zh.narrative``."""
 
-    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]:
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_word: bool) -> list[Node]:
         body: list[Node] = []
         if any(locators):
             for key, locator in zip(keys, locators, strict=True):
@@ -41,7 +45,7 @@ class NumericMarks:
                     body += [*text(self.form.dash), _link(by_number[b], str(b))]
             body += text("]")
         if narrative:
-            return [span(["cite-inline"], ([] if after_wenxian else text("文献")) + body)]
+            return [span(["cite-inline"], ([] if after_word or not self.word else text(self.word)) + body)]
         return [span(["cite"], [superscript(body)])]
 
 
@@ -50,7 +54,7 @@ class AuthorYearMarks:
     labels: dict[str, tuple[str, str]]
     """Key → (name as cited, year with its a/b suffix)."""
 
-    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_wenxian: bool) -> list[Node]:
+    def inlines(self, keys: tuple[str, ...], locators: tuple[str, ...], narrative: bool, after_word: bool) -> list[Node]:
         def page(locator: str) -> list[Node]:
             return [span(["locator"], [superscript(text(locator))])] if locator else []
 

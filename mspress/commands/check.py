@@ -23,7 +23,7 @@ def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
 def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
     """Editor mode: a manuscript file someone else wrote (``min_run``: the journal's shortest range)."""
     from mspress.checks.editor import check_document
-    from mspress.sources.documents import read_document
+    from mspress.sources.editor_files import read_document
 
     return check_document(read_document(target, shown), shown, min_run)
 

@@ -65,7 +65,7 @@ def resolve(project: Project) -> ResolvedDocument:
         marks = AuthorYearMarks(author_year_labels(cited, options))
         listed = format_bibliography(cited, options)
     else:
-        marks = NumericMarks(dict(numbering.numbers), settings.journal.citations)
+        marks = NumericMarks(dict(numbering.numbers), settings.journal.citations, settings.journal.labels.zh.narrative)
         listed = [format_reference(ref, options) for ref in cited]
     resolver = Resolver(project.found.uses, project.labels, settings.journal.labels, marks, project.root)
     parts = {}

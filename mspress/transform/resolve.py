@@ -66,7 +66,8 @@ class Resolver:
                 refs += (text("，") if i else []) + [self.crossref(ref.label)]
             return refs + after
         c = use.citation
-        return self.marks.inlines(c.keys, c.locators, c.narrative, _ends_with(before, "文献")) + after
+        word = self.words.zh.narrative
+        return self.marks.inlines(c.keys, c.locators, c.narrative, bool(word) and _ends_with(before, word)) + after
 
     def crossref(self, label: str) -> Node:
         kind = self.labels.kinds[label]
