@@ -10,17 +10,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mspress import __version__, journals
 from mspress.errors import ExitCode, ManuscriptError, ManuscriptErrors, SetupError
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS
-
-if TYPE_CHECKING:
-    pass
+from mspress.writers import OUTPUT_FORMATS as BUILD_FORMATS
 
 REPORT_FORMATS = ("text", "json", "github", "junit", "sarif")
-BUILD_FORMATS = ("html", "pdf")
 
 
 def parser(prog: str = "mspress") -> argparse.ArgumentParser:

@@ -162,7 +162,7 @@ SETTINGS: dict[str, Setting] = {
 }
 """Every reference and citation setting, as profiles and ``[tool.mspress]`` spell it."""
 PROJECT_ONLY: dict[str, Setting] = {
-    "journal": Setting(str, None, "project", "journal"),
+    "journal": Setting(str, lambda v: None if v.strip() else "must name a journal", "project", "journal"),
     "output_dir": Setting(str, _inside_project, "project", "output_dir"),
     "output_name": Setting(str, _inside_project, "project", "output_name"),
 }
@@ -212,7 +212,8 @@ class _Validator:
 
     def table(self, name: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.problem(name, f"{name} must be a table ([{self.section}.{name}])")
+            header = f"{self.section}.{name}" if self.section else name
+            self.problem(name, f"{name} must be a table ([{header}])")
             return {}
         if name == "layout":
             return self.values(name, value, LAYOUT_CHECKS)
@@ -259,16 +260,18 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     project: dict[str, Any] = {}
     if path.is_file():
         data, text = _read_toml(path, root)
-        table = data.get("tool", {}).get("mspress", {}) if isinstance(data.get("tool", {}), dict) else {}
-        if not isinstance(table, dict):
-            raise ConfigError([Diagnostic("config", Severity.ERROR, "[tool.mspress] must be a table", Location(Path("pyproject.toml")))])
         validator = _Validator(Path("pyproject.toml"), text, "tool.mspress")
+        tool = data.get("tool", {})
+        table = tool.get("mspress", {}) if isinstance(tool, dict) else None
+        if not isinstance(table, dict):
+            where = validator.where("tool") if not isinstance(tool, dict) else validator.where("mspress")
+            raise ConfigError([Diagnostic("config", Severity.ERROR, "[tool.mspress] must be a table of settings", where)])
         project = validator.values("[tool.mspress]", table, {**SETTINGS, **PROJECT_ONLY}, tables=True)
         if validator.problems:
             raise ConfigError(validator.problems)
-    name = journal or project.pop("journal", None) or DEFAULT_JOURNAL
-    project.pop("journal", None)
-    folder = find_journal(name, root)
+    chosen = project.pop("journal", None)
+    name = journal or chosen or DEFAULT_JOURNAL
+    folder = find_journal(name, root, Location(Path("<command line>")) if journal else validator_where(root, "journal"))
     layers = [_profile_values(PACKAGED_JOURNALS / DEFAULT_JOURNAL, root)]
     if folder != PACKAGED_JOURNALS / DEFAULT_JOURNAL:
         layers.append(_profile_values(folder, root))
@@ -279,7 +282,14 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     return _settings(root, name, folder, merged)
 
 
-def find_journal(name: str, root: Path) -> Path:
+def validator_where(root: Path, key: str) -> Location:
+    """Where ``key`` is set in the project's ``[tool.mspress]`` (the file's start when it is not)."""
+    path = root / "pyproject.toml"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return _Validator(Path("pyproject.toml"), text, "tool.mspress").where(key)
+
+
+def find_journal(name: str, root: Path, where: Location) -> Path:
     """A journal's folder: ``journals/<name>`` in the project, else among the packaged ones."""
     for base in (root / "journals", PACKAGED_JOURNALS):
         candidate = base / name
@@ -288,7 +298,7 @@ def find_journal(name: str, root: Path) -> Path:
     known = journal_names(root)
     hint = did_you_mean(name, known)
     raise ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{hint}; known journals: {', '.join(known)} "
-                                  "(or add journals/<name>/profile.toml to the project)", Location(Path("pyproject.toml")))])
+                                  "(or add journals/<name>/profile.toml to the project)", where)])
 
 
 def journal_names(root: Path) -> list[str]:

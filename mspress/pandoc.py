@@ -9,16 +9,17 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from mspress.errors import Location, ManuscriptError, SetupError
 
-# A line break between Chinese characters is no space. Raw HTML/TeX are off: a manuscript must not smuggle
-# scripts, styles or file reads into the output.
-READER = "markdown+east_asian_line_breaks-raw_html-raw_tex-raw_attribute"
+# A line break between Chinese characters is no space. Raw TeX is off, raw HTML is made text after the parse:
+# a manuscript must not smuggle scripts, styles or file reads into the output.
+READER = "markdown+east_asian_line_breaks+raw_html-raw_tex-raw_attribute"
+"""Raw HTML is read so pandoc finds comments; ``sources.markdown.sanitise`` turns the rest back into text."""
 Ast = dict[str, Any]
 
 
@@ -54,24 +55,28 @@ def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes
     return done.stdout
 
 
-def parse(markdown: str, where: Location) -> Ast:
-    ast: Ast = json.loads(run(markdown.encode("utf-8"), ["-f", READER, "-t", "json"], where, "read the Markdown"))
+def parse(files: Sequence[str], where: Location) -> Ast:
+    """Markdown files read each on its own (``--file-scope``: a footnote label belongs to its file), one AST."""
+    ast: Ast = json.loads(run(b"", ["--file-scope", "-f", READER, "-t", "json", *files], where, "read the Markdown"))
     return ast
 
 
 class Parsing:
     """A parse running in a thread: start it, do other work, then ``result()``."""
 
-    def __init__(self, markdown: str, where: Location) -> None:
+    def __init__(self, files: Sequence[str], where: Location, done: Callable[[], None] = lambda: None) -> None:
+        """``done`` runs in the thread once pandoc has finished with the files (to remove them)."""
         self._outcome: Ast | BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(markdown, where), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(files, where, done), daemon=True)
         self._thread.start()
 
-    def _run(self, markdown: str, where: Location) -> None:
+    def _run(self, files: Sequence[str], where: Location, done: Callable[[], None]) -> None:
         try:
-            self._outcome = parse(markdown, where)
+            self._outcome = parse(files, where)
         except BaseException as exc:  # handed to the caller's thread by result()
             self._outcome = exc
+        finally:
+            done()
 
     def result(self) -> Ast:
         self._thread.join()

@@ -75,7 +75,10 @@ def test_unknown_journal_is_a_configuration_error(project: Callable[[str], Path]
     root = project("minimal")
     code, _, err = cli("build", "-C", str(root), "--journal", "sichuan-mental-heath")
     assert code == 2 and "Traceback" not in err
-    assert err.startswith("pyproject.toml:1:1: error: unknown journal 'sichuan-mental-heath' (did you mean sichuan-mental-health?)")
+    assert err.startswith("<command line>:1:1: error: unknown journal 'sichuan-mental-heath' (did you mean sichuan-mental-health?)")
+    (root / "pyproject.toml").write_text('[tool.mspress]\nstyle = "gb7714-2015"\njournal = "sichuan"\n', encoding="utf-8")
+    code, _, err = cli("check", "-C", str(root))
+    assert code == 2 and err.startswith("pyproject.toml:3:1: error: unknown journal 'sichuan'")
 
 
 def test_profile_mistakes_name_the_profile_file_and_line(project: Callable[[str], Path], cli: Cli) -> None:

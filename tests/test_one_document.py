@@ -193,3 +193,94 @@ def test_a_misspelt_metadata_field_gets_a_suggestion(project: Callable[[str], Pa
     meta.write_text(meta.read_text(encoding="utf-8").replace("\nkeywords:", "\nkeyword:"), encoding="utf-8")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 1 and "unknown field 'keyword' (did you mean keywords?); known fields:" in out
+
+
+# --- what pandoc decides, read right (cases found in review) ------------------------------------------
+
+
+def html_text(root: Path) -> str:
+    return re.sub(r"<[^>]+>", "", (root / "output" / "manuscript.html").read_text(encoding="utf-8"))
+
+
+def test_a_backtick_in_a_comment_hides_nothing(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("第二句引用多篇", "<!-- 旧写法用`号 -->第二句引用多篇")
+                    + "\n后来的段落有代码 `x = 1`，仍然印出。\n", encoding="utf-8")
+    built_marks(cli, root)
+    text = html_text(root)
+    assert "旧写法" not in text and "后来的段落有代码 x = 1，仍然印出。" in text
+
+
+def test_a_stray_backtick_does_not_unhide_a_comment(project: Callable[[str], Path], cli: Cli) -> None:
+    root = prepend(project("minimal"), "使用`符号表示。\n\n<!-- 批注 [@smith2019] -->\n\n")
+    assert check_numbering(cli, root) == ["wang2020", "smith2019", "lee2018"]
+    built_marks(cli, root)
+    assert "批注" not in html_text(root)
+
+
+def test_each_file_keeps_its_own_footnote_labels(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用", "第一句[^1]引用") + "\n[^1]: 引言的注释。\n", encoding="utf-8")
+    (root / "manuscript" / "02-discussion.md").write_text("# 讨论\n\n讨论[^1]。\n\n[^1]: 讨论的注释。\n", encoding="utf-8")
+    built_marks(cli, root)
+    html = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
+    assert "引言的注释。" in html and "讨论的注释。" in html
+    notes = html.split('<section class="notes">')[1].split("</section>")[0]
+    assert "讨论的注释" in notes and "参考文献" not in notes, "footnotes are not printed inside the reference list"
+    assert "讨论的注释" not in html.split('<section class="references">')[1]
+
+
+def test_a_citation_in_a_footnote_is_located_in_the_footnote(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用[@wang2020]。", "第一句[^n]引用[@wang2020]。")
+                    + "\n[^n]: 注释引用[@lee2018]。\n", encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root), "--format", "json", "--report")
+    first = {row["reference"]: row["first_citation"] for row in json.loads(out)["numbering"]}
+    assert (first["lee2018"]["line"], first["lee2018"]["column"]) == (12, 11), "the note, not the text after its call"
+    assert first["lee2018"] != first["wang2020"]
+
+
+def test_a_figure_caption_is_read_once(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("![示意图]", "![示意图[@nope]]"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root))
+    assert code == 1 and out.count("unknown citation key @nope") == 1
+    body.write_text(body.read_text(encoding="utf-8").replace("[@nope]", "[@lee2018]"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root), "--format", "json", "--report")
+    counts = {row["reference"]: row["citations"] for row in json.loads(out)["numbering"]}
+    assert counts["lee2018"] == 4, "three in the text and one in the caption, not the caption twice"
+
+
+def test_keys_separated_by_a_chinese_enumeration_comma(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@smith2019、@wang2020、@lee2018]"), encoding="utf-8")
+    assert built_marks(cli, root)[0][1] == "[1-3]"
+
+
+def test_a_figure_in_a_list_is_numbered(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("![示意图]", "- 列表中的图：\n\n    ![示意图]"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root))
+    assert code == 0, out
+    built_marks(cli, root)
+    assert "如图1所示" in html_text(root)
+
+
+def test_a_reference_to_an_unnumbered_heading_says_so(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("# 引言 {#sec:intro}", "# 引言 {#sec:intro .unnumbered}"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root))
+    assert code == 1 and "@sec:intro refers to an unnumbered heading (manuscript/01-introduction.md:1:" in out
+
+
+def test_an_escaped_at_sign_in_code_keeps_its_backslash(project: Callable[[str], Path], cli: Cli) -> None:
+    root = prepend(project("minimal"), "> ~~~\n> mail \\@home\n> ~~~\n\n")
+    built_marks(cli, root)
+    assert "mail \\@home" in html_text(root)

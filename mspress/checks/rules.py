@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mspress.citations.keys import unknown_key, unknown_label
-from mspress.citations.labels import walk_blocks
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Reference
 from mspress.sources.figures import figure_problem
@@ -90,7 +89,10 @@ def crossrefs(project: Project) -> Iterator[Diagnostic]:
     used: set[str] = set()
     for ref in project.crossrefs:
         used.add(ref.label)
-        if ref.label not in labels.numbers:
+        if ref.label in labels.unnumbered:
+            yield d("undefined-crossref", ERROR, f"@{ref.label} refers to an unnumbered heading ({labels.unnumbered[ref.label]}): "
+                    "number the heading or refer to it by its title", ref.location)
+        elif ref.label not in labels.numbers:
             yield d("undefined-crossref", ERROR, unknown_label(ref.label, labels.locations), ref.location)
     for label, where in labels.locations.items():
         if labels.kinds[label] in ("fig", "tbl") and label not in used:
@@ -101,33 +103,29 @@ def crossrefs(project: Project) -> Iterator[Diagnostic]:
 def figures(project: Project) -> Iterator[Diagnostic]:
     for part in project.parts:
         cursor = 0
-        for block in walk_blocks(part.blocks):
-            if block["t"] in ("Div", "BlockQuote"):
-                continue  # walk_blocks visits their blocks
-            for image in _images(block):
-                target = image["c"][2][0]
-                at = part.masked.find(target, cursor)
-                cursor = max(cursor, at + 1)
-                where = Location.in_text(part.source.path, part.source.text, max(at, 0))
-                problem = figure_problem(project.root, target)
-                if problem:
-                    yield d("missing-figure", ERROR, problem, where)
-                if block["t"] == "Figure" and not block["c"][0][0].startswith("fig:"):
-                    yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
+        for image, figure in _images(part.blocks, None):
+            target = image["c"][2][0]
+            at = part.source.text.find(target, cursor)
+            cursor = max(cursor, at + 1)
+            where = Location.in_text(part.source.path, part.source.text, max(at, 0))
+            problem = figure_problem(project.root, target)
+            if problem:
+                yield d("missing-figure", ERROR, problem, where)
+            if figure is not None and not figure["c"][0][0].startswith("fig:"):
+                yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
 
 
-def _images(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Image nodes of a block, in order."""
-    stack: list[Any] = [block.get("c")]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, list):
-            stack.extend(reversed(value))
-        elif isinstance(value, dict):
-            if value.get("t") == "Image":
-                yield value
-            elif value.get("t") not in ("Div", "BlockQuote"):
-                stack.append(value.get("c"))
+def _images(value: Any, figure: dict[str, Any] | None) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Every Image node in order, with the Figure block it stands in (``None`` for an image in the text)."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _images(item, figure)
+    elif isinstance(value, dict):
+        kind = value.get("t")
+        if kind == "Image":
+            yield value, figure
+        elif kind not in ("Code", "CodeBlock", "RawBlock", "RawInline", "Math"):
+            yield from _images(value.get("c"), value if kind == "Figure" else figure)
 
 
 def metadata(project: Project) -> Iterator[Diagnostic]:
@@ -148,7 +146,7 @@ def abstracts_cite_nothing(project: Project) -> Iterator[Diagnostic]:
 
 def punctuation(project: Project) -> Iterator[Diagnostic]:
     for parsed in project.parts:
-        part, masked = parsed.source, parsed.masked
+        part, masked = parsed.source, "".join(a if a != " " else b for a, b in zip(parsed.masked, parsed.notes, strict=True))
         if part.name == "abstract.en":
             for m in _FULLWIDTH.finditer(masked):
                 yield d("mixed-punctuation", WARNING, f"full-width {m.group(0)!r} in English text: use ASCII punctuation",

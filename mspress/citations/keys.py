@@ -37,7 +37,7 @@ def split_known(raw: str, known: Iterable[str] | set[str]) -> tuple[str, str]:
 
 def locator_text(suffix: str) -> str:
     """``, p. 25`` → ``25``; ``, pp. 4-7`` → ``4-7``; ``, 第25页`` → ``25``."""
-    text = suffix.strip().lstrip(",，").strip()
+    text = suffix.strip().lstrip(",，、;；").strip()
     text = re.sub(r"^(pp?\.|pages?|page|第)\s*", "", text)
     return re.sub(r"页$", "", text).strip()
 

@@ -14,7 +14,7 @@ KINDS = {"Figure": "fig", "Table": "tbl"}
 
 
 @dataclass(slots=True)
-class Labels:
+class LabelNumbers:
     numbers: dict[str, str] = field(default_factory=dict)
     """Label → printed number (``1``, ``2.3``)."""
     kinds: dict[str, str] = field(default_factory=dict)
@@ -22,6 +22,9 @@ class Labels:
     locations: dict[str, Location] = field(default_factory=dict)
     """Where each label the author wrote (``{#fig:x}``) is defined."""
     duplicates: list[tuple[str, Location, Location]] = field(default_factory=list)
+    """(label, first definition, second definition)."""
+    unnumbered: dict[str, Location] = field(default_factory=dict)
+    """Labels of headings marked unnumbered: there is no number to refer to."""
     """(label, first definition, second definition)."""
     by_node: dict[int, str] = field(default_factory=dict)
     """``id()`` of a numbered Figure, Table or Header block → its number."""
@@ -35,9 +38,9 @@ class Labels:
             self.locations[label] = where
 
 
-def number_labels(parts: Sequence[Part], body_parts: set[str]) -> Labels:
+def number_labels(parts: Sequence[Part], body_parts: set[str]) -> LabelNumbers:
     """Number figures and tables in order, and the headings of body parts hierarchically."""
-    labels = Labels()
+    labels = LabelNumbers()
     counters = {"fig": 0, "tbl": 0}
     levels = [0] * 6
     for part in parts:
@@ -54,6 +57,8 @@ def number_labels(parts: Sequence[Part], body_parts: set[str]) -> Labels:
             elif kind == "Header" and part.source.name in body_parts:
                 level, (ident, classes, _), _ = block["c"]
                 if "unnumbered" in classes or "-" in classes:
+                    if ident and (where := finder.find(ident)) is not None:
+                        labels.unnumbered[ident] = where
                     continue
                 levels[level - 1] += 1
                 levels[level:] = [0] * (len(levels) - level)
@@ -80,8 +85,18 @@ class _LabelFinder:
         return Location.in_text(self.part.source.path, self.part.source.text, max(at - 1, 0))
 
 
-def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
-    for block in blocks:
-        yield block
-        if block["t"] in ("Div", "BlockQuote"):
-            yield from walk_blocks(block["c"][1] if block["t"] == "Div" else block["c"])
+BLOCK_TYPES = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList", "BulletList",
+               "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
+
+
+def walk_blocks(value: Any) -> Iterator[Block]:
+    """Every block in document order, however deeply nested (lists, quotes, divs, table cells); not notes."""
+    if isinstance(value, list):
+        for item in value:
+            yield from walk_blocks(item)
+    elif isinstance(value, dict):
+        kind = value.get("t")
+        if kind in BLOCK_TYPES:
+            yield value
+        if kind not in ("Note", "CodeBlock", "RawBlock", "Code", "RawInline", "Math"):
+            yield from walk_blocks(value.get("c"))

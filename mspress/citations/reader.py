@@ -2,7 +2,8 @@
 writer use.
 
 Pandoc decides what is a citation (never code, comments or raw text); this module adds what pandoc leaves as
-text: a narrative ``@key`` glued to Chinese text (``文献@smith2019等``), and each citation's source location.
+text — a narrative ``@key`` glued to Chinese text (``文献@smith2019等``), a group in full-width brackets
+(``［@a；@b］``) — and each citation's source location.
 """
 from __future__ import annotations
 
@@ -19,17 +20,18 @@ from mspress.sources.markdown import ESCAPED_AT, Part
 Node = dict[str, Any]
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
                 "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
-VERBATIM = {"Code", "CodeBlock", "RawBlock", "RawInline", "Math"}
+VERBATIM_NODES = {"Code", "CodeBlock", "RawBlock", "RawInline", "Math"}
 """Nodes whose text is printed as written: nothing in them is a citation."""
+_NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+")
+_URL_HEAD = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)\S*$")
+_SEPARATOR = re.compile(r"^[\s;；,，、]*$")
+_KEY_GOES_ON = re.compile(r"[A-Za-z0-9_]|[:.#$%&+?<>~/-][A-Za-z0-9_]")
 
 
 def is_inlines(value: Any) -> bool:
     """Is ``value`` a non-empty list of inline nodes (where citations and marks live)?"""
     return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and x.get("t") in INLINE_TYPES for x in value)
-
-
-_NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
-_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,9 @@ def read_citations(parts: Sequence[Part], ids: set[str]) -> Found:
 class _Reader:
     def __init__(self, part: Part, ids: set[str], found: Found) -> None:
         self.part, self.ids, self.found = part, ids, found
-        self.cursor = 0
+        self.in_note = False
+        self.places: dict[tuple[str, bool], list[int]] = {}
+        """(key, in a footnote) → offsets of ``@key`` in the text not yet given to a citation, in text order."""
 
     def walk(self, value: Any) -> None:
         if is_inlines(value):
@@ -71,23 +75,34 @@ class _Reader:
         elif isinstance(value, list):
             for item in value:
                 self.walk(item)
-        elif isinstance(value, dict) and value.get("t") not in VERBATIM:
-            self.walk(value.get("c"))
+        elif isinstance(value, dict):
+            if value.get("t") in ("Code", "CodeBlock"):
+                value["c"][-1] = value["c"][-1].replace(ESCAPED_AT, "\\@")  # code keeps the backslash typed
+            elif value.get("t") not in VERBATIM_NODES:
+                self.walk(value.get("c"))
 
     def inlines(self, items: list[Node]) -> list[Node]:
         out: list[Node] = []
-        for item in items:
-            if item["t"] == "Str":
+        for item in _wide_groups(items):
+            kind = item["t"]
+            if kind == "Str":
                 out.extend(self.text(item["c"]))
-                continue
-            if item["t"] == "Cite" and out and _inside_url(out[-1]):
-                out[-1] = _str(out[-1]["c"] + "".join(n.get("c", "") for n in item["c"][1] if n["t"] == "Str"))
-                continue
-            if item["t"] == "Cite":
+            elif kind == "Cite" and out and _inside_url(out[-1]):
+                out[-1] = _str(out[-1]["c"] + _literal(item))
+            elif kind == "Cite":
                 self.cite(item)
-            elif item["t"] not in VERBATIM:
-                self.walk(item.get("c"))
-            out.append(item)
+                out.append(item)
+            elif kind == "Image":
+                item["c"][1] = [_str(_literal(n)) if n["t"] == "Cite" else n for n in item["c"][1]]  # alt text is not read
+                out.append(item)
+            elif kind == "Note":
+                self.in_note, outer = True, self.in_note
+                self.walk(item["c"])
+                self.in_note = outer
+                out.append(item)
+            else:
+                self.walk(item)
+                out.append(item)
         return out
 
     def text(self, value: str) -> list[Node]:
@@ -113,10 +128,10 @@ class _Reader:
         keys = tuple(key for key, _ in resolved)
         trailing = "".join(rest for _, rest in resolved)
         narrative = items[0]["citationMode"]["t"] == "AuthorInText"
-        offsets = [self.locate(item["citationId"]) for item in items]
-        where = self.location(self.bracket(offsets[0]) if not narrative else offsets[0])
+        offsets = [self.locate(key) for key in keys]
+        where = self.location(offsets[0] if narrative else self.bracket(offsets[0]))
         if all(is_crossref(k) for k in keys):
-            refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets, strict=False))
+            refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets, strict=True))
             self.found.crossrefs.extend(refs)
             self.found.uses[id(node)] = CiteUse(None, refs, trailing)
             return
@@ -126,44 +141,73 @@ class _Reader:
         self.found.uses[id(node)] = CiteUse(citation, (), trailing)
 
     # --- locations ------------------------------------------------------------------------------
-    def locate(self, raw_key: str) -> int:
-        """Offset of ``@key`` in the part's text: the next one after the previous citation (a footnote's text
-        may stand after later citations, so the search wraps)."""
-        needle = "@" + raw_key
-        at = self.part.masked.find(needle, self.cursor)
-        if at < 0:
-            at = self.part.masked.find(needle)
-        if at < 0:
-            return self.cursor
-        self.cursor = at + len(needle)
-        return at
+    def locate(self, key: str) -> int:
+        """Offset of this citation's ``@key``: the n-th citation of a key is its n-th ``@key`` in the text
+        (footnotes' citations among the footnote definitions), whatever order pandoc's tree puts them in."""
+        places = self.places.get((key, self.in_note))
+        if places is None:
+            text = self.part.notes if self.in_note else self.part.masked
+            needle = "@" + key
+            places = [m.start() for m in re.finditer(re.escape(needle), text) if not _KEY_GOES_ON.match(text, m.end())]
+            self.places[(key, self.in_note)] = places
+        return places.pop(0) if places else 0
 
     def bracket(self, at: int) -> int:
-        """The ``[`` that opens the group around ``at``."""
-        line_start = self.part.masked.rfind("\n\n", 0, at) + 1
-        opening = max(self.part.masked.rfind("[", line_start, at), self.part.masked.rfind("［", line_start, at))
+        """The ``[`` (or ``［``) that opens the group around ``at``."""
+        text = self.part.source.text
+        start = text.rfind("\n\n", 0, at) + 1
+        opening = max(text.rfind("[", start, at), text.rfind("［", start, at))
         return opening if opening >= 0 else at
 
     def location(self, offset: int) -> Location:
         return Location.in_text(self.part.source.path, self.part.source.text, offset)
 
 
-def narrative_cite(raw_key: str) -> Node:
+def narrative_cite(raw_key: str, mode: str = "AuthorInText") -> Node:
     """A Cite node as pandoc writes one for ``@key``."""
-    item = {"citationId": raw_key, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "AuthorInText"},
+    item = {"citationId": raw_key, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": mode},
             "citationNoteNum": 0, "citationHash": 0}
     return {"t": "Cite", "c": [[item], [_str("@" + raw_key)]]}
 
 
+def _wide_groups(items: list[Node]) -> list[Node]:
+    """``［@a；@b］``, as a Chinese input method types a group: pandoc reads two narrative citations between
+    two brackets; they are one bracketed group."""
+    out: list[Node] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item["t"] == "Str" and item["c"].endswith("［"):
+            j = i + 1
+            cites: list[Node] = []
+            while j < len(items) and (items[j]["t"] == "Cite" or items[j]["t"] == "Space"
+                                      or (items[j]["t"] == "Str" and _SEPARATOR.match(items[j]["c"]) and cites)):
+                if items[j]["t"] == "Cite":
+                    cites.append(items[j])
+                j += 1
+            if cites and j < len(items) and items[j]["t"] == "Str" and items[j]["c"].startswith("］"):
+                group = [dict(c, citationMode={"t": "NormalCitation"}) for cite in cites for c in cite["c"][0]]
+                literal = "［" + "".join(_literal(n) for n in items[i + 1 : j]) + "］"
+                if item["c"][:-1]:
+                    out.append(_str(item["c"][:-1]))
+                out.append({"t": "Cite", "c": [group, [_str(literal)]]})
+                rest = items[j]["c"][1:]
+                items = [*items[: j], *([_str(rest)] if rest else []), *items[j + 1 :]]
+                i = j
+                continue
+        out.append(item)
+        i += 1
+    return out
+
+
 def _flatten(items: list[Node]) -> list[Node]:
-    """``[@a, see @b]``: pandoc nests @b in a's suffix; make it an item of its own."""
+    """``[@a, @b]`` or ``[@a, see @b]``: pandoc nests @b in a's suffix; make it an item of its own."""
     out = []
     for item in items:
         nested = [n for n in item["citationSuffix"] if n.get("t") == "Cite"]
         if nested:
             suffix = item["citationSuffix"]
-            item = dict(item, citationSuffix=suffix[: suffix.index(nested[0])])
-            out.append(item)
+            out.append(dict(item, citationSuffix=suffix[: suffix.index(nested[0])]))
             for cite in nested:
                 out.extend(_flatten([dict(c, citationMode={"t": "NormalCitation"}) for c in cite["c"][0]]))
         else:
@@ -171,12 +215,16 @@ def _flatten(items: list[Node]) -> list[Node]:
     return out
 
 
-_URL_HEAD = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)\S*$")
-
-
 def _inside_url(previous: Node) -> bool:
     """Pandoc reads the ``@c`` of a bare ``https://z.org/@c`` as a citation; it is part of the address."""
     return previous["t"] == "Str" and _URL_HEAD.search(previous["c"]) is not None
+
+
+def _literal(node: Node) -> str:
+    """The text a node was written as (a Cite's own text, a Str's text, a space)."""
+    if node["t"] == "Cite":
+        return "".join(_literal(n) for n in node["c"][1])
+    return node["c"] if node["t"] == "Str" else " " if node["t"] in ("Space", "SoftBreak") else ""
 
 
 def _str(value: str) -> Node:
@@ -184,4 +232,4 @@ def _str(value: str) -> Node:
 
 
 def _plain(inlines: list[Node]) -> str:
-    return "".join(n["c"] if n["t"] == "Str" else " " if n["t"] in ("Space", "SoftBreak") else "" for n in inlines)
+    return "".join(_literal(n) for n in inlines)

@@ -11,12 +11,12 @@ from mspress.errors import Diagnostic, ManuscriptErrors, Severity
 from mspress.model import Numbering
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
+from mspress.writers import OUTPUT_FORMATS
 from mspress.writers.output import write_atomic
 
 if TYPE_CHECKING:
     from mspress.transform.document import ResolvedDocument
 
-FORMATS = ("html", "pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[
     return resolve(project), tuple(diagnostics)
 
 
-def build(settings: Settings, formats: tuple[str, ...] = FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
+def build(settings: Settings, formats: tuple[str, ...] = OUTPUT_FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
     from mspress.writers.html import page_of, render_page
 
     document, warnings = resolved(settings, files)

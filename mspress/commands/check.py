@@ -12,8 +12,6 @@ from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_j
 from mspress.model import Numbering
 from mspress.writers.output import write_atomic
 
-FORMATS = ("text", "json", "github", "junit", "sarif")
-
 
 def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
     """A file → editor mode; a directory → project mode, with the project's settings."""

@@ -9,13 +9,15 @@ from pathlib import Path
 from mspress.config import Settings
 from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location
 from mspress.model import Reference
-from mspress.sources.bibtex import load_file
+from mspress.sources.bibtex import LIBRARY_SUFFIXES, load_file
 from mspress.styles.gbt7714 import format_bibliography
 
 
 def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[str], None], out: Callable[[str], None]) -> int:
     if not path.is_file():
         raise InputUnreadable(Location(path), "no such file: give a .bib or CSL-JSON .json file")
+    if path.suffix.lower() not in LIBRARY_SUFFIXES:
+        raise InputUnreadable(Location(path), f"cannot read {path.suffix or 'this'} files as a library: give a .bib or CSL-JSON .json file")
     found: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
     load_file(path.resolve(), path.resolve().parent, found, problems, set())

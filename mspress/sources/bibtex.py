@@ -19,6 +19,8 @@ from mspress.sources.names import NAME_FIELDS, parse_names
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
+LIBRARY_SUFFIXES = (".bib", ".json")
+"""BibTeX/BibLaTeX and CSL-JSON files."""
 _ENTRY_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")  # an em space from \quad is content, not layout
 
@@ -35,7 +37,7 @@ class Library:
 def load_library(root: Path) -> Library:
     """Every ``references/*.bib`` (BibTeX, BibLaTeX) and ``references/*.json`` (CSL-JSON) file."""
     folder = root / "references"
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".bib", ".json")) if folder.is_dir() else []
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in LIBRARY_SUFFIXES) if folder.is_dir() else []
     references: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
@@ -46,7 +48,7 @@ def load_library(root: Path) -> Library:
 
 def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:
     text = read_text(path, root)
-    if path.suffix == ".json":
+    if path.suffix.lower() == ".json":
         from mspress.sources.csljson import parse_csl_json
 
         parse_csl_json(text, relative_to(path, root), into, problems)

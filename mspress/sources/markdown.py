@@ -1,8 +1,10 @@
 """Markdown parts → pandoc AST, one parse for the check and every writer.
 
-Before pandoc reads a part, ``prepare`` makes what the author meant explicit without moving a character
-(locations stay true): comments vanish, ``［@a；@b］`` and ``[@a, @b]`` become ``[@a; @b]``, and an escaped
-``\\@`` stays text. ``mask`` blanks what can never hold a citation (code, comments), for locating nodes.
+Pandoc reads every part in one run, each file on its own (``--file-scope``: footnote and link labels stay in
+their file). It decides what is code and what is a comment; what is left of raw HTML becomes text again, so a
+manuscript can put no markup of its own in the outputs. The only change made to the text before, ``\\@`` (an
+escaped at sign) kept as text, moves no character, so locations stay true. ``masked`` blanks code, comments and
+footnote definitions, for locating nodes in the text.
 """
 from __future__ import annotations
 
@@ -19,16 +21,21 @@ from mspress.model import SourceText
 
 Block = dict[str, Any]
 ESCAPED_AT = "\ue040\ue041"
-"""What ``\\@`` becomes before pandoc reads it (two private-use characters: same length); the reader turns it back into ``@``."""
+"""What ``\\@`` becomes before pandoc reads it (two private-use characters: same length); the reader turns it
+back into ``@`` in text and into ``\\@`` in code."""
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[^\n]*$|\Z)", re.S | re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+# What the masker recognises, tried left to right: the first to start wins (a backtick inside a comment is
+# not code, a comment marker inside code is not a comment).
+_VERBATIM = re.compile(
+    r"(?P<fence>^[ \t]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}(?P=mark)[^\n]*$|\Z))"
+    r"|(?P<comment><!--.*?-->)"
+    r"|(?P<span>(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))",
+    re.S | re.M)
 _INDENTED = re.compile(r"(?:\A|\n[ \t]*\n)((?:(?: {4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n)+)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-_WIDE_GROUP = re.compile(r"［([^［］\[\]\n]*@[^［］\[\]\n]*)］")
-_GROUP = re.compile(r"(?<![\\!])\[([^\[\]\n]*-?@[^\[\]\n]*)\](?!\()")
-_KEY_COMMA = re.compile(r"[,，；](?=\s*-?@)")
+_CONTINUED = re.compile(r"^\s*(?:[-*+]|\d+[.)]|\[\^[^\]\n]+\]:)\s")
+"""A list item or footnote definition: indented paragraphs after it continue it, they are no code."""
+_NOTE_DEFINITION = re.compile(r"^\[\^[^\]\n]+\]:.*?(?=\n[ \t]*\n(?![ \t]{4}|\t)|\Z)", re.S | re.M)
+COMMENT = re.compile(r"^<!--.*-->$", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +43,11 @@ class Part:
     """One Markdown file as pandoc read it."""
 
     source: SourceText
-    prepared: str
-    """The text pandoc read (same length as the file's text)."""
     masked: str
-    """``prepared`` with code and comments blanked: where citations and labels are looked up."""
+    """The file's text with code, comments and footnote definitions blanked: where citations are looked up."""
+    notes: str
+    """The file's text with everything but footnote definitions blanked: where a footnote's citations are."""
     blocks: list[Block]
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _FENCE.finditer(text)]
-    for m in _INDENTED.finditer(text):
-        previous_block = text[: m.start(1)].rstrip().rsplit("\n\n", 1)[-1]
-        in_list = any(_LIST_ITEM.match(line) for line in previous_block.split("\n"))  # then it continues the item
-        if not in_list and not any(a <= m.start(1) < b for a, b in spans):
-            spans.append(m.span(1))
-    outside = _blank_spans(text, spans)
-    spans += [m.span() for m in _CODE_SPAN.finditer(outside)]
-    return spans
 
 
 def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -68,74 +59,74 @@ def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def prepare(text: str) -> tuple[str, str]:
-    """(the text pandoc reads, the same text with code and comments blanked)."""
-    masked = _blank_spans(text, _code_spans(text))
-    comments = [m.span() for m in _COMMENT.finditer(masked)]
-    masked = _blank_spans(masked, comments)
-    out = list(_blank_spans(text, comments))
-    look = list(masked)  # where groups are looked for: code and comments stay blank
+def verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """Code blocks (fenced and indented), code spans and comments."""
+    spans = [m.span() for m in _VERBATIM.finditer(text)]
+    for m in _INDENTED.finditer(text):
+        previous_block = text[: m.start(1)].rstrip().rsplit("\n\n", 1)[-1]
+        continues = any(_CONTINUED.match(line) for line in previous_block.split("\n"))
+        if not continues and not any(a <= m.start(1) < b for a, b in spans):
+            spans.append(m.span(1))
+    return spans
+
+
+def prepare(text: str) -> tuple[str, str, str]:
+    """(the text pandoc reads, the text with code, comments and note definitions blanked, the note definitions)."""
+    verbatim = verbatim_spans(text)
+    masked = _blank_spans(text, verbatim)
+    chars = list(text)
     for m in re.finditer(r"\\@", masked):
-        out[m.start()], out[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]
-    for m in _WIDE_GROUP.finditer(masked):
-        for chars in (out, look):
-            chars[m.start()], chars[m.end() - 1] = "[", "]"
-    for m in _GROUP.finditer("".join(look)):
-        for k in _KEY_COMMA.finditer(m.group(1)):
-            out[m.start(1) + k.start()] = ";"
-    return "".join(out), masked
-
-
-CHUNK_CHARACTERS = 64_000
-"""Parts are read in runs of about this much text: pandoc's Markdown reader slows more than linearly on one
-long input (a 750 kB run takes 9 s, ten 75 kB runs 2.3 s), and two runs use both cores."""
+        chars[m.start()], chars[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]
+    definitions = [m.span() for m in _NOTE_DEFINITION.finditer(masked)]
+    outside = [(b, a) for (_, b), (a, _) in zip([(0, 0), *definitions], [*definitions, (len(text), len(text))], strict=True)]
+    return "".join(chars), _blank_spans(masked, definitions), _blank_spans(masked, outside)
 
 
 def parse_parts(sources: Sequence[SourceText]) -> PartsParsing:
-    """Start parsing every part (in threads); ``result()`` gives the parts."""
+    """Start parsing every part (in a thread); ``result()`` gives the parts."""
     return PartsParsing(sources)
 
 
 class PartsParsing:
     def __init__(self, sources: Sequence[SourceText]) -> None:
+        import shutil
+        import tempfile
+
         self.sources = list(sources)
         self.prepared = [prepare(s.text) for s in self.sources]
         # A marker no author can type in advance: it changes with every run.
         self.marker = f"MSPRESS{os.urandom(8).hex().upper()}PART"
-        self.chunks = _chunks([len(text) for text, _ in self.prepared])
-        self.running = [pandoc.Parsing(self._combined(chunk), self._where(chunk.start)) for chunk in self.chunks]
-
-    def _combined(self, chunk: range) -> str:
-        return "".join(f"\n\n{self.marker}{i}\n\n{self.prepared[i][0]}\n" for i in chunk)
-
-    def _where(self, index: int) -> Location:
-        return Location(self.sources[index].path) if index < len(self.sources) else Location(Path("manuscript"))
+        folder = tempfile.mkdtemp(prefix="mspress-")  # private (0700), removed as soon as pandoc has read it
+        files = []
+        for i, (text, _, _) in enumerate(self.prepared):
+            path = Path(folder) / f"{i:04d}.md"
+            path.write_text(f"{self.marker}{i}\n\n{text}\n", encoding="utf-8")
+            files.append(str(path))
+        where = Location(self.sources[0].path) if self.sources else Location(Path("manuscript"))
+        self.files = files
+        self.running = pandoc.Parsing(files, where, done=lambda: shutil.rmtree(folder, ignore_errors=True))
 
     def result(self) -> tuple[list[int], list[Part]]:
         """(pandoc's API version, the parts)."""
-        blocks: list[list[Block]] = []
-        api: list[int] = []
-        for chunk, running in zip(self.chunks, self.running, strict=False):
-            ast = running.result()
-            api = ast["pandoc-api-version"]
-            split = self._split(ast["blocks"], chunk)
-            if split is None:  # a part swallowed a marker (an unclosed code fence): read each part alone
-                split = [pandoc.parse(self.prepared[i][0], self._where(i))["blocks"] for i in chunk]
-            blocks.extend(split)
-        parts = [Part(s, text, masked, b) for s, (text, masked), b in zip(self.sources, self.prepared, blocks, strict=False)]
-        return api, parts
+        ast = self.running.result()
+        blocks = self._split(ast["blocks"])
+        if blocks is None:
+            raise AssertionError("pandoc lost a part marker")  # each file starts with its marker: a bug if missing
+        parts = [Part(s, masked, notes, sanitise(_own_ids(b, self.files[i], s.name)))
+                 for i, (s, (_, masked, notes), b) in enumerate(zip(self.sources, self.prepared, blocks, strict=True))]
+        return ast["pandoc-api-version"], parts
 
-    def _split(self, blocks: list[Block], chunk: range) -> list[list[Block]] | None:
+    def _split(self, blocks: list[Block]) -> list[list[Block]] | None:
         result: list[list[Block]] = []
         for block in blocks:
             index = self._marker_index(block)
             if index is not None:
-                if index != chunk.start + len(result):
+                if index != len(result):
                     return None
                 result.append([])
             elif result:
                 result[-1].append(block)
-        return result if len(result) == len(chunk) else None
+        return result if len(result) == len(self.sources) else None
 
     def _marker_index(self, block: Block) -> int | None:
         content = block.get("c")
@@ -146,15 +137,41 @@ class PartsParsing:
         return None
 
 
+def _own_ids(value: Any, path: str, part: str) -> Any:
+    """Undo ``--file-scope``'s file prefix on heading ids and links to them: an author's label (``sec:x``) is
+    the author's again; a generated id (``方法``) is prefixed by its part instead, so ids stay unique."""
+    prefix = path.lstrip("/").replace("/", "__") + "__"
 
-def _chunks(sizes: list[int]) -> list[range]:
-    """Consecutive parts grouped into runs of at most ``CHUNK_CHARACTERS`` (a larger part runs alone)."""
-    chunks: list[range] = []
-    start, total = 0, 0
-    for i, size in enumerate(sizes):
-        if i > start and total + size > CHUNK_CHARACTERS:
-            chunks.append(range(start, i))
-            start, total = i, 0
-        total += size
-    chunks.append(range(start, len(sizes)))
-    return chunks
+    def own(text: str) -> str:
+        hash_, rest = ("#", text[1:]) if text.startswith("#") else ("", text)
+        if not rest.startswith(prefix):
+            return text
+        ident = rest[len(prefix):]
+        return hash_ + (ident if ":" in ident else f"{part}--{ident}")
+
+    if isinstance(value, list):
+        return [own(v) if isinstance(v, str) else _own_ids(v, path, part) for v in value]
+    if isinstance(value, dict):
+        return {k: own(v) if isinstance(v, str) else _own_ids(v, path, part) for k, v in value.items()}
+    return value
+
+
+def sanitise(value: Any) -> Any:
+    """Comments dropped; any other raw HTML made text again (printed as typed, never as markup)."""
+    if isinstance(value, list):
+        out = []
+        for item in value:
+            kind = item.get("t") if isinstance(item, dict) else None
+            if kind in ("RawInline", "RawBlock"):
+                raw = item["c"][1]
+                if COMMENT.match(raw.strip()):
+                    continue
+                text = {"t": "Str", "c": raw}
+                item = text if kind == "RawInline" else {"t": "Para", "c": [text]}
+            out.append(sanitise(item))
+        return out
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, (list, dict)):
+                value[key] = sanitise(inner)
+    return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mspress.citations.labels import Labels, number_labels
+from mspress.citations.labels import LabelNumbers, number_labels
 from mspress.citations.numbering import number
 from mspress.citations.reader import Found, read_citations
 from mspress.config import Settings, load_settings
@@ -32,7 +32,7 @@ class Project:
     library: Library
     found: Found
     """Every citation and cross reference, with the AST node each stands for."""
-    labels: Labels
+    labels: LabelNumbers
     numbering: Numbering
     load_problems: tuple[Diagnostic, ...]
 

@@ -55,7 +55,11 @@ class ResolvedDocument:
 
 
 def resolve(project: Project) -> ResolvedDocument:
-    """Resolve citations, cross references, captions and figures of a project whose checks passed."""
+    """Resolve citations, cross references, captions and figures of a project whose checks passed.
+
+    The project's parsed parts become the resolved document's (they are rewritten in place, not copied):
+    resolve a project once.
+    """
     assert project.metadata is not None, "resolve only after load problems are reported"
     settings, numbering = project.settings, project.numbering
     options = settings.journal.references

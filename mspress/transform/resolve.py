@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mspress.citations.labels import Labels
+from mspress.citations.labels import LabelNumbers
 from mspress.citations.marks import Marks
-from mspress.citations.reader import VERBATIM, CiteUse, is_inlines
-from mspress.config import Labels as Words
+from mspress.citations.reader import VERBATIM_NODES, CiteUse, is_inlines
+from mspress.config import Labels
 from mspress.sources.figures import IMAGE_TYPES, figure_path, figure_problem
 from mspress.text import is_cjk, is_latin
 from mspress.transform.ast import LINE_BREAK, Node, link, span, text
@@ -25,8 +25,8 @@ GLUED_MARKS = ("cite", "cite-inline")
 @dataclass
 class Resolver:
     uses: dict[int, CiteUse]
-    labels: Labels
-    words: Words
+    labels: LabelNumbers
+    words: Labels
     marks: Marks
     root: Path
 
@@ -36,7 +36,7 @@ class Resolver:
         elif isinstance(value, list):
             for item in value:
                 self.visit(item)
-        elif isinstance(value, dict) and value.get("t") not in VERBATIM:
+        elif isinstance(value, dict) and value.get("t") not in VERBATIM_NODES:
             kind = value.get("t")
             if kind == "Header":
                 self.header(value)
@@ -52,7 +52,7 @@ class Resolver:
             if item["t"] == "Cite":
                 out.extend(self.cite(item, out))
                 continue
-            if item["t"] not in VERBATIM:
+            if item["t"] not in VERBATIM_NODES:
                 self.visit(item)
             out.append(item)
         return glue_citations(drop_cjk_latin_spaces(out))

@@ -28,7 +28,7 @@ class Page:
     """What the template receives besides the metadata."""
 
     parts: dict[str, str]
-    """HTML fragments by part name (``abstract.zh``, ``abstract.en``, section stems, ``references``)."""
+    """HTML fragments by part name (``abstract.zh``, ``abstract.en``, section stems, ``references``, ``notes``)."""
     sections: tuple[str, ...]
     """Names of the body parts, in order."""
     labels: Labels
@@ -44,7 +44,8 @@ def page_of(document: ResolvedDocument) -> Page:
 
 def fragments(document: ResolvedDocument) -> dict[str, str]:
     """Every part (and the reference list) as HTML, through one pandoc run."""
-    named: list[tuple[str, list[Node]]] = [*document.parts.items(), ("references", document.references)]
+    # pandoc writes the footnotes after everything: the last, empty piece ("notes") collects them.
+    named: list[tuple[str, list[Node]]] = [*document.parts.items(), ("references", document.references), ("notes", [])]
     marker = f"mspress-part-{os.urandom(8).hex()}"  # raw HTML is off in the reader, so no text can forge it
     blocks: list[Node] = []
     for i, (_, part_blocks) in enumerate(named):
