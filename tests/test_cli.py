@@ -97,3 +97,13 @@ def test_pandoc_is_never_taken_from_the_current_directory(project: Callable[[str
     result = subprocess.run([sys.executable, "-m", "mspress", "check"], cwd=root, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (fake.parent / "ran").exists()
+
+
+def test_the_files_pandoc_reads_are_removed(project: Callable[[str], Path], tmp_path: Path) -> None:
+    root = project("minimal")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=str(scratch))
+    for argv in (["check", "-C", str(root)], ["build", "-C", str(root), "--format", "html"]):
+        assert subprocess.run([sys.executable, "-m", "mspress", *argv], capture_output=True, env=env).returncode == 0
+    assert list(scratch.iterdir()) == []

@@ -89,14 +89,11 @@ def parse_parts(sources: Sequence[SourceText]) -> PartsParsing:
 
 class PartsParsing:
     def __init__(self, sources: Sequence[SourceText]) -> None:
-        import shutil
-        import tempfile
-
         self.sources = list(sources)
         self.prepared = [prepare(s.text) for s in self.sources]
         # A marker no author can type in advance: it changes with every run.
         self.marker = f"MSPRESS{os.urandom(8).hex().upper()}PART"
-        folder = tempfile.mkdtemp(prefix="mspress-")  # private (0700), removed as soon as pandoc has read it
+        folder = private_folder()
         files = []
         for i, (text, _, _) in enumerate(self.prepared):
             path = Path(folder) / f"{i:04d}.md"
@@ -104,7 +101,7 @@ class PartsParsing:
             files.append(str(path))
         where = Location(self.sources[0].path) if self.sources else Location(Path("manuscript"))
         self.files = files
-        self.running = pandoc.Parsing(files, where, done=lambda: shutil.rmtree(folder, ignore_errors=True))
+        self.running = pandoc.Parsing(files, where, done=lambda: _remove(folder, files))
 
     def result(self) -> tuple[list[int], list[Part]]:
         """(pandoc's API version, the parts)."""
@@ -135,6 +132,27 @@ class PartsParsing:
             if value.startswith(self.marker) and value[len(self.marker):].isdigit():
                 return int(value[len(self.marker):])
         return None
+
+
+def private_folder() -> str:
+    """A new folder only this user can read, for the files pandoc reads (``tempfile`` costs ``check`` its import)."""
+    base = os.environ.get("TMPDIR") or "/tmp"
+    folder = os.path.join(base, f"mspress-{os.urandom(8).hex()}")
+    os.mkdir(folder, 0o700)  # fails if it exists: never someone else's folder
+    return folder
+
+
+def _remove(folder: str, files: list[str]) -> None:
+    """Once pandoc has read them."""
+    for path in files:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _own_ids(value: Any, path: str, part: str) -> Any:

@@ -1,0 +1,113 @@
+"""Settings, loaded once into one typed object: the journal's profile, overridden by ``[tool.mspress]``.
+
+A journal is data: ``journals/<name>/profile.toml`` (plus optional ``templates/``), looked up in the project,
+then among the journals mspress ships. Every profile starts from the packaged ``default`` one. Profiles and
+``[tool.mspress]`` share one schema (``SETTINGS``, ``labels``, ``layout``), validated by one function.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mspress.citations.keys import did_you_mean
+from mspress.config.profile import CitationForm, JournalProfile, Labels, LabelSet, Layout, Settings
+from mspress.config.schema import LABEL_NAMES, PROFILE_ONLY, PROJECT_ONLY, SETTINGS, Setting, Validator, read_toml
+from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
+from mspress.journals import FOLDER as PACKAGED_JOURNALS
+from mspress.journals import names
+from mspress.styles.gbt7714.options import STYLES, SYSTEMS, Options
+
+__all__ = ["SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "JournalProfile", "LabelSet", "Labels", "Layout", "Setting", "Settings",
+           "find_journal", "journal_names", "load_settings"]
+DEFAULT_JOURNAL = "default"
+
+
+def load_settings(root: Path, journal: str | None = None) -> Settings:
+    """``[tool.mspress]`` over the journal's profile over the default profile; every problem reported at once.
+
+    ``journal`` (``--journal``) replaces the project's choice of journal.
+    """
+    path = root / "pyproject.toml"
+    project: dict[str, Any] = {}
+    if path.is_file():
+        data, text = read_toml(path, root)
+        validator = Validator(Path("pyproject.toml"), text, "tool.mspress")
+        tool = data.get("tool", {})
+        table = tool.get("mspress", {}) if isinstance(tool, dict) else None
+        if not isinstance(table, dict):
+            where = validator.where("tool") if not isinstance(tool, dict) else validator.where("mspress")
+            raise ConfigError([Diagnostic("config", Severity.ERROR, "[tool.mspress] must be a table of settings", where)])
+        project = validator.values("[tool.mspress]", table, {**SETTINGS, **PROJECT_ONLY}, tables=True)
+        if validator.problems:
+            raise ConfigError(validator.problems)
+    chosen = project.pop("journal", None)
+    name = journal or chosen or DEFAULT_JOURNAL
+    folder = find_journal(name, root, Location(Path("<command line>")) if journal else validator_where(root, "journal"))
+    layers = [_profile_values(PACKAGED_JOURNALS / DEFAULT_JOURNAL, root)]
+    if folder != PACKAGED_JOURNALS / DEFAULT_JOURNAL:
+        layers.append(_profile_values(folder, root))
+    layers.append(project)
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged = _merge(merged, layer)
+    return _settings(root, name, folder, merged)
+
+
+def validator_where(root: Path, key: str) -> Location:
+    """Where ``key`` is set in the project's ``[tool.mspress]`` (the file's start when it is not)."""
+    path = root / "pyproject.toml"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return Validator(Path("pyproject.toml"), text, "tool.mspress").where(key)
+
+
+def find_journal(name: str, root: Path, where: Location) -> Path:
+    """A journal's folder: ``journals/<name>`` in the project, else among the packaged ones."""
+    for base in (root / "journals", PACKAGED_JOURNALS):
+        candidate = base / name
+        if re.fullmatch(r"[\w.-]+", name) and (candidate / "profile.toml").is_file():
+            return candidate
+    known = journal_names(root)
+    hint = did_you_mean(name, known)
+    raise ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{hint}; known journals: {', '.join(known)} "
+                                  "(or add journals/<name>/profile.toml to the project)", where)])
+
+
+def journal_names(root: Path) -> list[str]:
+    return names(root / "journals")
+
+
+def _profile_values(folder: Path, root: Path) -> dict[str, Any]:
+    path = folder / "profile.toml"
+    data, text = read_toml(path, root)
+    validator = Validator(relative_to(path, root), text, "")
+    values = validator.values(relative_to(path, root).as_posix(), data, {**SETTINGS, **PROFILE_ONLY}, tables=True)
+    if validator.problems:
+        raise ConfigError(validator.problems)
+    return values
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _merge(merged.get(key, {}), value) if isinstance(value, dict) else value
+    return merged
+
+
+def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Settings:
+    references: dict[str, Any] = {}
+    citations: dict[str, Any] = {}
+    for key, setting in SETTINGS.items():
+        if key in values:
+            (references if setting.target == "references" else citations)[setting.field] = setting.convert(values[key])
+    labels = values.get("labels", {})
+    missing = [f"labels.{lang}.{n}" for lang in ("zh", "en") for n in LABEL_NAMES if n not in labels.get(lang, {})]
+    if missing:
+        raise ConfigError([Diagnostic("config", Severity.ERROR, f"journal {name!r} lacks {', '.join(missing)}",
+                                      Location(relative_to(folder / "profile.toml", root)))])
+    profile = JournalProfile(
+        name=name, title=values.get("name", name), folder=None if folder == PACKAGED_JOURNALS / DEFAULT_JOURNAL else folder,
+        references=Options(**references), citations=CitationForm(**citations),
+        labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**values.get("layout", {})))
+    return Settings(root=root, journal=profile, output_dir=values.get("output_dir", "output"),
+                    output_name=values.get("output_name", "manuscript"))

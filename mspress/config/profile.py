@@ -1,0 +1,109 @@
+"""The settings as typed objects: a journal's profile (references, citation form, labels, layout) and the
+project's settings around it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mspress.styles.gbt7714.options import Options
+
+
+@dataclass(frozen=True, slots=True)
+class CitationForm:
+    """How citation numbers are printed in the text."""
+
+    min_run: int = 2
+    """Consecutive numbers collapse into a range from this many on: 2 (``[1-2]``) or 3 (``[1,2]``, ``[1-3]``)."""
+    dash: str = "-"
+    """The dash of a range: ``-`` (the standard) or ``–``."""
+    sort: bool = True
+    """Sort the numbers inside one citation (``[3,1]`` → ``[1,3]``); false keeps the written order."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSet:
+    """The words a journal prints in one language."""
+
+    abstract: str
+    keywords: str
+    references: str
+    figure: str
+    table: str
+    section: str
+    clc: str
+    document_code: str
+    article_id: str
+    doi: str
+    received: str
+    revised: str
+    funding: str
+    biography: str
+    corresponding: str
+    email: str
+    narrative: str
+    """What a number cited in the sentence follows: ``文献`` in ``文献[8]指出``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    zh: LabelSet
+    en: LabelSet
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    running_head: bool = True
+    """Journal name, year, volume and issue at the top of each page after the first."""
+    page_numbers: str = "journal"
+    """``journal``: the first page is the first of ``journal.pages`` in metadata.yaml; ``from-1``: page 1."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalProfile:
+    name: str
+    """The profile's name (its folder's name)."""
+    title: str
+    """The journal's name as the profile gives it (for messages and the README)."""
+    folder: Path | None
+    """The profile's folder: its ``templates/`` come between the project's and the packaged ones."""
+    references: Options
+    citations: CitationForm
+    labels: Labels
+    layout: Layout
+
+    @property
+    def style(self) -> str:
+        return f"gb7714-{self.references.edition}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path
+    """The project directory."""
+    journal: JournalProfile
+    output_dir: str = "output"
+    output_name: str = "manuscript"
+    """Outputs are ``<output_dir>/<output_name>.html``, ``.pdf`` …"""
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where templates are looked up, first match wins: project, journal, packaged default."""
+        journal = (self.journal.folder / "templates",) if self.journal.folder else ()
+        return (self.root / "templates", *journal, Path(__file__).parent.parent / "templates")
+
+    def with_overrides(self, style: str | None = None, system: str | None = None) -> Settings:
+        """The command line's ``--style`` / ``--system`` over the profile's."""
+        references = self.journal.references
+        if style is not None:
+            references = replace(references, edition=edition_of(style))
+        if system is not None:
+            references = replace(references, system=system)
+        return replace(self, journal=replace(self.journal, references=references))
+
+
+def edition_of(style: str) -> int:
+    return int(style.rsplit("-", 1)[1])
