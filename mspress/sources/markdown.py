@@ -63,7 +63,10 @@ def verbatim_spans(text: str) -> list[tuple[int, int]]:
     """Code blocks (fenced and indented), code spans and comments."""
     spans = [m.span() for m in _VERBATIM.finditer(text)]
     for m in _INDENTED.finditer(text):
-        previous_block = text[: m.start(1)].rstrip().rsplit("\n\n", 1)[-1]
+        end = m.start(1)
+        while end and text[end - 1].isspace():
+            end -= 1
+        previous_block = text[text.rfind("\n\n", 0, end) + 2 : end]
         continues = any(_CONTINUED.match(line) for line in previous_block.split("\n"))
         if not continues and not any(a <= m.start(1) < b for a, b in spans):
             spans.append(m.span(1))
