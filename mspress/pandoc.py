@@ -26,12 +26,11 @@ Ast = dict[str, Any]
 @lru_cache(maxsize=1)
 def executable() -> str:
     import site
-    import sysconfig
 
     name = "pandoc.exe" if os.name == "nt" else "pandoc"
     # pypandoc_binary's copy, found without importing pypandoc, and only where packages are installed: never in
     # the current directory, which may be a manuscript someone else wrote.
-    for folder in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], site.getusersitepackages()):
+    for folder in (*site.getsitepackages(), site.getusersitepackages()):
         candidate = Path(folder) / "pypandoc" / "files" / name
         if candidate.is_file():
             return str(candidate)

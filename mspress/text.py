@@ -13,7 +13,12 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 CLOSING = frozenset("，。、；：？！）」』”’》〉】〕…")
 OPENING = frozenset("（「『“‘《〈【〔")
 
-_HAN = re.compile(f"[{HAN}]")
+
+
+@cache
+def _han() -> re.Pattern[str]:
+    return re.compile(f"[{HAN}]")  # compiling the class costs ~3 ms: only when first needed
+
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -27,7 +32,13 @@ def _cjk() -> re.Pattern[str]:
 
 def has_han(text: str) -> bool:
     """Does ``text`` hold a Chinese character?"""
-    return _HAN.search(text) is not None
+    return _han().search(text) is not None
+
+
+def is_han(ch: str) -> bool:
+    """One Chinese character (the ``HAN`` ranges, compared as code points)."""
+    code = ord(ch)
+    return 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def has_cyrillic(text: str) -> bool:
@@ -57,7 +68,7 @@ def script_language(text: str) -> Script:
         return "ja"
     if _HANGUL.search(text):
         return "ko"
-    if _HAN.search(text):
+    if has_han(text):
         return "zh"
     if _CYRILLIC.search(text):
         return "ru"

@@ -11,12 +11,12 @@ from mspress.model import Reference
 from mspress.sources.figures import figure_problem
 from mspress.sources.project import Project
 from mspress.styles.gbt7714.fields import field_problem, missing_fields
-from mspress.text import HAN, normalise
+from mspress.text import is_han, normalise
 
 Rule = Callable[[Project], Iterable[Diagnostic]]
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
-_ASCII_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}])[,;:](?=\s*[{HAN}])")
+_ASCII_PUNCTUATION = re.compile(r"[,;:]\s*")
 _FULLWIDTH = re.compile(r"[，。；：（）、！？“”]")
 
 
@@ -152,10 +152,12 @@ def punctuation(project: Project) -> Iterator[Diagnostic]:
                 yield d("mixed-punctuation", WARNING, f"full-width {m.group(0)!r} in English text: use ASCII punctuation",
                         Location.in_text(part.path, part.text, m.start()))
         else:
-            for m in _ASCII_BETWEEN_CJK.finditer(masked):
-                wide = {",": "，", ";": "；", ":": "："}[m.group(0)]
-                yield d("mixed-punctuation", WARNING, f"ASCII {m.group(0)!r} between Chinese characters: use {wide!r}",
-                        Location.in_text(part.path, part.text, m.start()))
+            for m in _ASCII_PUNCTUATION.finditer(masked):
+                if m.start() and m.end() < len(masked) and is_han(masked[m.start() - 1]) and is_han(masked[m.end()]):
+                    mark = masked[m.start()]
+                    wide = {",": "，", ";": "；", ":": "："}[mark]
+                    yield d("mixed-punctuation", WARNING, f"ASCII {mark!r} between Chinese characters: use {wide!r}",
+                            Location.in_text(part.path, part.text, m.start()))
 
 
 RULES: tuple[tuple[str, Rule], ...] = (

@@ -7,7 +7,7 @@ from typing import overload
 
 from mspress.model import Name
 from mspress.sources.latex import decode
-from mspress.text import HAN
+from mspress.text import is_han
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
 """BibTeX fields that hold name lists."""
@@ -91,13 +91,19 @@ class NameList(Sequence[Name]):
 
 def _split_names(raw: str) -> list[str]:
     parts = split_top_level(raw, _AND)
-    if len(parts) == 1 and _CJK_LIST.search(raw):
+    if len(parts) == 1 and _chinese_list(raw):
         # CNKI and some Chinese exports separate authors with ; or ，rather than "and".
         parts = [p for p in split_top_level(raw, _CJK_SEPARATOR) if p]
     return parts
 
 
-_CJK_LIST = re.compile(rf"[{HAN}][;；，、]\s*[{HAN}]")
+_LIST_SEPARATOR = re.compile(r"[;；，、]\s*")
+
+
+def _chinese_list(raw: str) -> bool:
+    """``张三;李四``, ``张三，李四``: Chinese names separated by a list mark."""
+    return any(m.start() and m.end() < len(raw) and is_han(raw[m.start() - 1]) and is_han(raw[m.end()])
+               for m in _LIST_SEPARATOR.finditer(raw))
 _CJK_SEPARATOR = re.compile(r"\s*[;；，、]\s*")
 
 
