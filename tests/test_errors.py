@@ -133,3 +133,25 @@ def test_not_a_project(tmp_path: Path, cli: Cli) -> None:
     code, _, err = cli("build", "-C", str(tmp_path))
     assert code == 2
     assert err.strip() == "manuscript:1:1: error: no manuscript/ directory here; use -C DIR to name the project [input-error]"
+
+
+def test_no_active_content_from_the_manuscript_reaches_the_html(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    edit(root / BODY, "第一句", '[点我]{onclick="alert(1)" style="position:fixed" width=3} [链接](javascript:alert(2)) '
+                                 "[大写](JavaScript:alert(3)) [正常](https://example.org) 第一句")
+    (root / "references" / "library.bib").write_text((root / "references" / "library.bib").read_text(encoding="utf-8")
+                                                      .replace("@article{wang2020,", "@article{wang2020,\n  url = {javascript:alert(4)},"), encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 0, err
+    html = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
+    body = html[html.index("<body"):]
+    for active in ("onclick", "position:fixed", 'href="javascript:', 'href="JavaScript:'):
+        assert active not in body, active
+    assert "点我" in body and "链接" in body and 'href="https://example.org"' in body
+    assert 'width="3"' in body, "harmless attributes stay"
+
+
+def test_an_svg_written_as_data_is_refused(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    edit(root / BODY, "figures/demo.svg", "data:image/svg+xml;base64,PHN2Zy8+")
+    assert any("figure data of type 'image/svg+xml'" in line for line in failing_build(root, cli))

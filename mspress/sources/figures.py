@@ -6,6 +6,8 @@ from pathlib import Path
 
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp"}
+RASTER_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+"""The only ``data:`` figures a manuscript may write itself (an SVG can carry script)."""
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -13,7 +15,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 def figure_problem(root: Path, target: str) -> str | None:
     """Why ``target`` (relative to manuscript/) cannot be used as a figure, or ``None``."""
     if target.startswith("data:"):
-        return None
+        media = target[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
+        return None if media in RASTER_TYPES else f"figure data of type {media or 'unknown'!r}: embed PNG, JPEG, GIF or WebP, or use a file"
     if _SCHEME.match(target) or target.startswith("//"):
         return f"figure {target!r} is not a project file: copy it under manuscript/figures/"
     path = figure_path(root, target)

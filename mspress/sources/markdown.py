@@ -177,9 +177,26 @@ def _own_ids(value: Any, path: str, part: str) -> Any:
     return value
 
 
+SAFE_ATTRIBUTES = {"caption-en", "width", "height", "lang", "dir", "title", "custom-style"}
+"""Attributes a manuscript may set (``{width=50%}``, ``{caption-en="…"}``); ``data-*`` too. Event handlers
+(``onclick``), ``style`` and the rest never reach an output."""
+SAFE_SCHEMES = {"http", "https", "mailto", "doi"}
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_url(url: str) -> bool:
+    """A link target that runs nothing: http(s), mailto, doi, or a relative address (``#sec:x``, ``a.html``)."""
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
 def sanitise(value: Any) -> Any:
-    """Comments dropped; any other raw HTML made text again (printed as typed, never as markup)."""
+    """No markup of the manuscript's own in any output: comments dropped, any other raw HTML made text again
+    (printed as typed), attributes kept only from ``SAFE_ATTRIBUTES``, links that would run code made text."""
     if isinstance(value, list):
+        if _is_attr(value):
+            value[2] = [pair for pair in value[2] if pair[0] in SAFE_ATTRIBUTES or pair[0].startswith("data-")]
+            return value
         out = []
         for item in value:
             kind = item.get("t") if isinstance(item, dict) else None
@@ -189,6 +206,9 @@ def sanitise(value: Any) -> Any:
                     continue
                 text = {"t": "Str", "c": raw}
                 item = text if kind == "RawInline" else {"t": "Para", "c": [text]}
+            elif kind == "Link" and not safe_url(item["c"][2][0]):
+                out.extend(sanitise(item["c"][1]))
+                continue
             out.append(sanitise(item))
         return out
     if isinstance(value, dict):
@@ -196,3 +216,9 @@ def sanitise(value: Any) -> Any:
             if isinstance(inner, (list, dict)):
                 value[key] = sanitise(inner)
     return value
+
+
+def _is_attr(value: list[Any]) -> bool:
+    """Pandoc's ``[identifier, [classes], [[key, value]…]]``."""
+    return (len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], list) and isinstance(value[2], list)
+            and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in value[2]))

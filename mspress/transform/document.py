@@ -12,6 +12,7 @@ from typing import Any
 from mspress.citations.marks import AuthorYearMarks, Marks, NumericMarks
 from mspress.config import Settings
 from mspress.model import Metadata, Numbering
+from mspress.sources.markdown import safe_url
 from mspress.sources.project import Project
 from mspress.styles.gbt7714 import Formatted, Piece, author_year_labels, format_bibliography, format_reference
 from mspress.transform.ast import LINE_BREAK, Node, div, header, link, para, span, text
@@ -93,7 +94,7 @@ def rich_inlines(pieces: tuple[Piece, ...]) -> list[Node]:
     for piece in pieces:
         if piece.text == "\n":
             out.append(LINE_BREAK)
-        elif piece.href:
+        elif piece.href and safe_url(piece.href):
             out.append(link(text(piece.text), piece.href))
         else:
             out.extend(text(piece.text))
