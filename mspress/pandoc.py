@@ -66,7 +66,8 @@ class Parsing:
     def __init__(self, files: Sequence[str], where: Location, done: Callable[[], None] = lambda: None) -> None:
         """``done`` runs in the thread once pandoc has finished with the files (to remove them)."""
         self._outcome: Ast | BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(files, where, done), daemon=True)
+        # Not a daemon: if the command stops early (a configuration error), exit still waits for pandoc and `done`.
+        self._thread = threading.Thread(target=self._run, args=(files, where, done))
         self._thread.start()
 
     def _run(self, files: Sequence[str], where: Location, done: Callable[[], None]) -> None:

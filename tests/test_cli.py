@@ -106,4 +106,6 @@ def test_the_files_pandoc_reads_are_removed(project: Callable[[str], Path], tmp_
     env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=str(scratch))
     for argv in (["check", "-C", str(root)], ["build", "-C", str(root), "--format", "html"]):
         assert subprocess.run([sys.executable, "-m", "mspress", *argv], capture_output=True, env=env).returncode == 0
+    (root / "pyproject.toml").write_text("[tool.mspress]\nstyle = 1\n", encoding="utf-8")  # stops after pandoc started
+    assert subprocess.run([sys.executable, "-m", "mspress", "check", "-C", str(root)], capture_output=True, env=env).returncode == 2
     assert list(scratch.iterdir()) == []
