@@ -284,3 +284,17 @@ def test_an_escaped_at_sign_in_code_keeps_its_backslash(project: Callable[[str],
     root = prepend(project("minimal"), "> ~~~\n> mail \\@home\n> ~~~\n\n")
     built_marks(cli, root)
     assert "mail \\@home" in html_text(root)
+
+
+def test_a_citation_in_an_inline_note_is_located_in_the_text(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    body = root / BODY
+    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用[@wang2020]。", "第一句^[注：另见@nope。]引用[@wang2020]。"), encoding="utf-8")
+    code, out, _ = cli("check", "-C", str(root))
+    assert code == 1 and out.startswith("manuscript/01-introduction.md:3:10: error: unknown citation key @nope")
+
+
+def test_inside_manuscript_the_error_says_where_to_run(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    code, _, err = cli("check", "-C", str(root / "manuscript"))
+    assert code == 2 and "you are inside manuscript/: run from the folder above it, or use -C .." in err

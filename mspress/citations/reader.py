@@ -66,6 +66,7 @@ class _Reader:
     def __init__(self, part: Part, ids: set[str], found: Found) -> None:
         self.part, self.ids, self.found = part, ids, found
         self.in_note = False
+        self.last = 0
         self.places: dict[tuple[str, bool], list[int]] = {}
         """(key, in a footnote) → offsets of ``@key`` in the text not yet given to a citation, in text order."""
 
@@ -143,14 +144,22 @@ class _Reader:
     # --- locations ------------------------------------------------------------------------------
     def locate(self, key: str) -> int:
         """Offset of this citation's ``@key``: the n-th citation of a key is its n-th ``@key`` in the text
-        (footnotes' citations among the footnote definitions), whatever order pandoc's tree puts them in."""
-        places = self.places.get((key, self.in_note))
+        (a footnote's among the footnote definitions first, an inline ``^[…]`` note's in the text), whatever
+        order pandoc's tree puts them in."""
+        for in_notes in (self.in_note, not self.in_note):
+            places = self._places(key, in_notes)
+            if places:
+                self.last = places.pop(0)
+                return self.last
+        return self.last  # not found (a key pandoc rewrote): the previous citation's place, not the file's start
+
+    def _places(self, key: str, in_notes: bool) -> list[int]:
+        places = self.places.get((key, in_notes))
         if places is None:
-            text = self.part.notes if self.in_note else self.part.masked
-            needle = "@" + key
-            places = [m.start() for m in re.finditer(re.escape(needle), text) if not _KEY_GOES_ON.match(text, m.end())]
-            self.places[(key, self.in_note)] = places
-        return places.pop(0) if places else 0
+            text = self.part.notes if in_notes else self.part.masked
+            places = [m.start() for m in re.finditer(re.escape("@" + key), text) if not _KEY_GOES_ON.match(text, m.end())]
+            self.places[(key, in_notes)] = places
+        return places
 
     def bracket(self, at: int) -> int:
         """The ``[`` (or ``［``) that opens the group around ``at``."""

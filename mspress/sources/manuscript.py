@@ -30,7 +30,9 @@ class ManuscriptFiles:
 def read_manuscript(root: Path) -> ManuscriptFiles:
     folder = root / "manuscript"
     if not folder.is_dir():
-        raise InputUnreadable(Location(Path("manuscript")), "no manuscript/ directory here; use -C DIR to name the project")
+        inside = root.resolve().name == "manuscript" and (root.resolve().parent / "manuscript").is_dir()
+        hint = "you are inside manuscript/: run from the folder above it, or use -C .." if inside else "use -C DIR to name the project"
+        raise InputUnreadable(Location(Path("manuscript")), f"no manuscript/ directory here; {hint}")
     problems: list[Diagnostic] = []
     zh, en = (_abstract(folder / f"abstract.{lang}.md", root, lang, problems) for lang in ("zh", "en"))
     sections = tuple(s for path in section_files(folder) if (s := collect(problems, partial(_source, path, path.stem, root))))
