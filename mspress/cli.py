@@ -111,21 +111,26 @@ def _build(root: Path, journal: str | None, style: str | None, formats: tuple[st
 
 
 def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
-    from mspress.commands.check import check_file, check_project, emit
-
     target = Path(args.path) if args.path else root
     if args.path and not target.is_absolute() and not target.exists() and (root / target).exists():
         target = root / target
     if not target.exists():
         print(f"{args.path}: error: no such file or directory", file=sys.stderr)
         return ExitCode.UNUSABLE
+    files = None
+    if target.is_dir():
+        from mspress.sources.manuscript import read_manuscript
+
+        files = read_manuscript(target)  # pandoc starts reading now, while the rest loads
+    from mspress.commands.check import check_file, check_project, emit
+
     if target.is_file():
         from mspress.config import load_settings
 
         min_run = args.min_run or load_settings(root, journal).journal.citations.min_run
         report = check_file(target, Path(args.path), min_run)
     else:
-        report = check_project(target, journal)
+        report = check_project(target, journal, files)
     emit(report, args.report_format, args.report, args.output, target.name or str(target))
     return report.exit_code(args.strict)
 

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mspress.checks.report import CODES, CheckReport, NumberRow, as_github, as_json, as_junit, as_sarif, as_text
 from mspress.model import Numbering
 from mspress.writers.output import write_atomic
+
+if TYPE_CHECKING:
+    from mspress.sources.manuscript import ManuscriptFiles
 
 
 def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
@@ -26,10 +30,11 @@ def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
     return check_document(read_document(target, shown), shown, min_run)
 
 
-def check_project(root: Path, journal: str | None = None) -> CheckReport:
+def check_project(root: Path, journal: str | None = None, files: ManuscriptFiles | None = None) -> CheckReport:
+    """``files``: the manuscript already read (and being parsed), when the caller started that early."""
     from mspress.sources.manuscript import read_manuscript
 
-    files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
+    files = files or read_manuscript(root)  # pandoc starts reading now, while the rest loads
     from mspress.checks import rules
     from mspress.config import load_settings
     from mspress.sources.project import load_project
