@@ -94,7 +94,8 @@ class _Reader:
                 self.cite(item)
                 out.append(item)
             elif kind == "Image":
-                item["c"][1] = [_str(_literal(n)) if n["t"] == "Cite" else n for n in item["c"][1]]  # alt text is not read
+                # Alt text (a figure's repeats its caption) is not read for citations, only kept as text.
+                item["c"][1] = [_str(_literal(n)) if n["t"] in ("Cite", "Str") else n for n in item["c"][1]]
                 out.append(item)
             elif kind == "Note":
                 self.in_note, outer = True, self.in_note
