@@ -9,6 +9,7 @@ from mspress.citations.keys import unknown_key, unknown_label
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Reference
 from mspress.sources.figures import figure_problem
+from mspress.sources.markdown import VERBATIM_NODES
 from mspress.sources.project import Project
 from mspress.styles.gbt7714.fields import field_problem, missing_fields
 from mspress.text import is_han, normalise
@@ -124,7 +125,7 @@ def _images(value: Any, figure: dict[str, Any] | None) -> Iterator[tuple[dict[st
         kind = value.get("t")
         if kind == "Image":
             yield value, figure
-        elif kind not in ("Code", "CodeBlock", "RawBlock", "RawInline", "Math"):
+        elif kind not in VERBATIM_NODES:
             yield from _images(value.get("c"), value if kind == "Figure" else figure)
 
 

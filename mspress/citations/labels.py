@@ -7,7 +7,7 @@ from typing import Any
 
 from mspress.citations.keys import is_crossref
 from mspress.errors import Location
-from mspress.sources.markdown import Part
+from mspress.sources.markdown import VERBATIM_NODES, Part
 
 Block = dict[str, Any]
 KINDS = {"Figure": "fig", "Table": "tbl"}
@@ -25,7 +25,6 @@ class LabelNumbers:
     """(label, first definition, second definition)."""
     unnumbered: dict[str, Location] = field(default_factory=dict)
     """Labels of headings marked unnumbered: there is no number to refer to."""
-    """(label, first definition, second definition)."""
     by_node: dict[int, str] = field(default_factory=dict)
     """``id()`` of a numbered Figure, Table or Header block → its number."""
 
@@ -98,5 +97,5 @@ def walk_blocks(value: Any) -> Iterator[Block]:
         kind = value.get("t")
         if kind in BLOCK_TYPES:
             yield value
-        if kind not in ("Note", "CodeBlock", "RawBlock", "Code", "RawInline", "Math"):
+        if kind != "Note" and kind not in VERBATIM_NODES:
             yield from walk_blocks(value.get("c"))

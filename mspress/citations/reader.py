@@ -15,13 +15,11 @@ from typing import Any
 from mspress.citations.keys import KEY, is_crossref, locator_text, split_known
 from mspress.errors import Location
 from mspress.model import Citation, CrossRef
-from mspress.sources.markdown import ESCAPED_AT, Part
+from mspress.sources.markdown import ESCAPED_AT, VERBATIM_NODES, Part
 
 Node = dict[str, Any]
 INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
                 "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
-VERBATIM_NODES = {"Code", "CodeBlock", "RawBlock", "RawInline", "Math"}
-"""Nodes whose text is printed as written: nothing in them is a citation."""
 _NARRATIVE = re.compile(rf"(?<![A-Za-z0-9_@\\])@(?P<key>{KEY})")
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+")
 _URL_HEAD = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)\S*$")
@@ -131,13 +129,13 @@ class _Reader:
         trailing = "".join(rest for _, rest in resolved)
         narrative = items[0]["citationMode"]["t"] == "AuthorInText"
         offsets = [self.locate(key) for key in keys]
-        where = self.location(offsets[0] if narrative else self.bracket(offsets[0]))
         if all(is_crossref(k) for k in keys):
             refs = tuple(CrossRef(k, self.location(at), self.part.source.name) for k, at in zip(keys, offsets, strict=True))
             self.found.crossrefs.extend(refs)
             self.found.uses[id(node)] = CiteUse(None, refs, trailing)
             return
         locators = tuple(locator_text(_plain(item["citationSuffix"])) for item in items)
+        where = self.location(offsets[0] if narrative else self.bracket(offsets[0]))
         citation = Citation(keys, locators, narrative, where, self.part.source.name)
         self.found.citations.append(citation)
         self.found.uses[id(node)] = CiteUse(citation, (), trailing)
@@ -173,9 +171,9 @@ class _Reader:
         return Location.in_text(self.part.source.path, self.part.source.text, offset)
 
 
-def narrative_cite(raw_key: str, mode: str = "AuthorInText") -> Node:
+def narrative_cite(raw_key: str) -> Node:
     """A Cite node as pandoc writes one for ``@key``."""
-    item = {"citationId": raw_key, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": mode},
+    item = {"citationId": raw_key, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "AuthorInText"},
             "citationNoteNum": 0, "citationHash": 0}
     return {"t": "Cite", "c": [[item], [_str("@" + raw_key)]]}
 

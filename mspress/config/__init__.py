@@ -30,6 +30,7 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     """
     path = root / "pyproject.toml"
     project: dict[str, Any] = {}
+    validator = Validator(Path("pyproject.toml"), "", "tool.mspress")
     if path.is_file():
         data, text = read_toml(path, root)
         validator = Validator(Path("pyproject.toml"), text, "tool.mspress")
@@ -43,7 +44,9 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
             raise ConfigError(validator.problems)
     chosen = project.pop("journal", None)
     name = journal or chosen or DEFAULT_JOURNAL
-    folder = find_journal(name, root, Location(Path("<command line>")) if journal else validator_where(root, "journal"))
+    folder = find_journal(name, root)
+    if folder is None:
+        raise _unknown_journal(name, root, Location(Path("<command line>")) if journal else validator.where("journal"))
     layers = [_profile_values(PACKAGED_JOURNALS / DEFAULT_JOURNAL, root)]
     if folder != PACKAGED_JOURNALS / DEFAULT_JOURNAL:
         layers.append(_profile_values(folder, root))
@@ -54,23 +57,20 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     return _settings(root, name, folder, merged)
 
 
-def validator_where(root: Path, key: str) -> Location:
-    """Where ``key`` is set in the project's ``[tool.mspress]`` (the file's start when it is not)."""
-    path = root / "pyproject.toml"
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    return Validator(Path("pyproject.toml"), text, "tool.mspress").where(key)
-
-
-def find_journal(name: str, root: Path, where: Location) -> Path:
+def find_journal(name: str, root: Path) -> Path | None:
     """A journal's folder: ``journals/<name>`` in the project, else among the packaged ones."""
     for base in (root / "journals", PACKAGED_JOURNALS):
         candidate = base / name
         if re.fullmatch(r"[\w.-]+", name) and (candidate / "profile.toml").is_file():
             return candidate
+    return None
+
+
+def _unknown_journal(name: str, root: Path, where: Location) -> ConfigError:
     known = journal_names(root)
     hint = did_you_mean(name, known)
-    raise ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{hint}; known journals: {', '.join(known)} "
-                                  "(or add journals/<name>/profile.toml to the project)", where)])
+    return ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{hint}; known journals: {', '.join(known)} "
+                                   "(or add journals/<name>/profile.toml to the project)", where)])
 
 
 def journal_names(root: Path) -> list[str]:

@@ -9,7 +9,13 @@ IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
 RASTER_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 """The only ``data:`` figures a manuscript may write itself (an SVG can carry script)."""
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """``https`` of ``https://…``, lower-cased; ``None`` for a relative address."""
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else None
 
 
 def figure_problem(root: Path, target: str) -> str | None:
@@ -17,7 +23,7 @@ def figure_problem(root: Path, target: str) -> str | None:
     if target.startswith("data:"):
         media = target[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
         return None if media in RASTER_TYPES else f"figure data of type {media or 'unknown'!r}: embed PNG, JPEG, GIF or WebP, or use a file"
-    if _SCHEME.match(target) or target.startswith("//"):
+    if url_scheme(target) is not None or target.startswith("//"):
         return f"figure {target!r} is not a project file: copy it under manuscript/figures/"
     path = figure_path(root, target)
     if not path.is_relative_to(root.resolve()):

@@ -18,6 +18,7 @@ from typing import Any
 from mspress import pandoc
 from mspress.errors import Location
 from mspress.model import SourceText
+from mspress.sources.figures import url_scheme
 
 Block = dict[str, Any]
 ESCAPED_AT = "\ue040\ue041"
@@ -36,6 +37,8 @@ _CONTINUED = re.compile(r"^\s*(?:[-*+]|\d+[.)]|\[\^[^\]\n]+\]:)\s")
 """A list item or footnote definition: indented paragraphs after it continue it, they are no code."""
 _NOTE_DEFINITION = re.compile(r"^\[\^[^\]\n]+\]:.*?(?=\n[ \t]*\n(?![ \t]{4}|\t)|\Z)", re.S | re.M)
 COMMENT = re.compile(r"^<!--.*-->$", re.S)
+VERBATIM_NODES = frozenset({"Code", "CodeBlock", "RawBlock", "RawInline", "Math"})
+"""Nodes whose text is printed as written: nothing in them is a citation, a figure or a label."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,13 +184,12 @@ SAFE_ATTRIBUTES = {"caption-en", "width", "height", "lang", "dir", "title", "cus
 """Attributes a manuscript may set (``{width=50%}``, ``{caption-en="…"}``); ``data-*`` too. Event handlers
 (``onclick``), ``style`` and the rest never reach an output."""
 SAFE_SCHEMES = {"http", "https", "mailto", "doi"}
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 def safe_url(url: str) -> bool:
     """A link target that runs nothing: http(s), mailto, doi, or a relative address (``#sec:x``, ``a.html``)."""
-    scheme = _SCHEME.match(url)
-    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+    scheme = url_scheme(url.lstrip())
+    return scheme is None or scheme in SAFE_SCHEMES
 
 
 def sanitise(value: Any) -> Any:

@@ -12,9 +12,10 @@ from typing import Any
 
 from mspress.citations.labels import LabelNumbers
 from mspress.citations.marks import Marks
-from mspress.citations.reader import VERBATIM_NODES, CiteUse, is_inlines
+from mspress.citations.reader import CiteUse, is_inlines
 from mspress.config import Labels
 from mspress.sources.figures import IMAGE_TYPES, figure_path, figure_problem
+from mspress.sources.markdown import VERBATIM_NODES
 from mspress.text import is_cjk, is_latin
 from mspress.transform.ast import LINE_BREAK, Node, link, span, text
 
