@@ -15,6 +15,8 @@ import pytest
 from mspress import __version__
 from mspress.errors import ExitCode
 
+from .editing import edit
+
 Cli = Callable[..., tuple[int, str, str]]
 REPO = Path(__file__).parent.parent
 
@@ -48,8 +50,7 @@ def test_unusable_command_lines_exit_2(cli: Cli, argv: tuple[str, ...], status: 
 def test_exit_codes_agree_across_commands(project: Callable[[str], Path], cli: Cli, tmp_path: Path) -> None:
     root = project("minimal")
     assert cli("check", "-C", str(root))[0] == cli("build", "-C", str(root), "--format", "html")[0] == ExitCode.DONE
-    body = root / "manuscript" / "01-introduction.md"
-    body.write_text(body.read_text(encoding="utf-8").replace("[@wang2020]", "[@wang2021]"), encoding="utf-8")
+    edit(root / "manuscript" / "01-introduction.md", "[@wang2020]", "[@wang2021]")
     assert cli("check", "-C", str(root))[0] == cli("build", "-C", str(root))[0] == ExitCode.MANUSCRIPT_ERRORS
     (root / "pyproject.toml").write_text("[tool.mspress]\nstyle = 2015\n", encoding="utf-8")
     assert cli("check", "-C", str(root))[0] == cli("build", "-C", str(root))[0] == ExitCode.UNUSABLE

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from .editing import edit
+
 Cli = Callable[..., tuple[int, str, str]]
 LINE = re.compile(r"^[^:\s]+:\d+:\d+: error: .+ \[[a-z-]+\]$")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def failing_build(root: Path, cli: Cli, status: int = 1) -> list[str]:

@@ -16,6 +16,8 @@ from mspress.commands.build import resolved
 from mspress.config import load_settings
 from mspress.errors import Location
 
+from .editing import edit
+
 Cli = Callable[..., tuple[int, str, str]]
 BODY = "manuscript/01-introduction.md"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,9 +67,9 @@ def test_a_comment_is_not_printed(project: Callable[[str], Path], cli: Cli) -> N
 
 def test_a_citation_in_a_footnote_is_numbered_where_the_note_is_called(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用[@wang2020]。", "第一句[^n]引用[@wang2020]。")
-                    + "\n[^n]: 注释引用[@lee2018]。\n", encoding="utf-8")
+    edit(root / BODY, "第一句引用[@wang2020]。", "第一句[^n]引用[@wang2020]。")
+    with (root / BODY).open("a", encoding="utf-8") as handle:
+        handle.write("\n[^n]: 注释引用[@lee2018]。\n")
     assert check_numbering(cli, root) == ["lee2018", "wang2020", "smith2019"]
     assert built_marks(cli, root)[1] == ["lee2018", "wang2020", "smith2019"]
 
@@ -161,8 +163,7 @@ def test_docx_and_jats_show_the_html_reference_texts(example: dict[str, Any]) ->
 ], ids=["comma", "full-width-comma", "full-width-brackets", "full-width-brackets-semicolons"])
 def test_citation_groups_are_read_as_meant(project: Callable[[str], Path], cli: Cli, written: str, printed: str) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", written), encoding="utf-8")
+    edit(root / BODY, "[@smith2019; @wang2020; @lee2018]", written)
     marks, listed = built_marks(cli, root)
     assert marks[1] == printed and listed == ["wang2020", "smith2019", "lee2018"]
     assert check_numbering(cli, root) == listed
@@ -189,8 +190,7 @@ def test_escaped_at_sign_stays_text(project: Callable[[str], Path], cli: Cli) ->
 
 def test_a_misspelt_metadata_field_gets_a_suggestion(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    meta = root / "manuscript" / "metadata.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("\nkeywords:", "\nkeyword:"), encoding="utf-8")
+    edit(root / "manuscript" / "metadata.yaml", "\nkeywords:", "\nkeyword:")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 1 and "unknown field 'keyword' (did you mean keywords?); known fields:" in out
 
@@ -204,9 +204,9 @@ def html_text(root: Path) -> str:
 
 def test_a_backtick_in_a_comment_hides_nothing(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("第二句引用多篇", "<!-- 旧写法用`号 -->第二句引用多篇")
-                    + "\n后来的段落有代码 `x = 1`，仍然印出。\n", encoding="utf-8")
+    edit(root / BODY, "第二句引用多篇", "<!-- 旧写法用`号 -->第二句引用多篇")
+    with (root / BODY).open("a", encoding="utf-8") as handle:
+        handle.write("\n后来的段落有代码 `x = 1`，仍然印出。\n")
     built_marks(cli, root)
     text = html_text(root)
     assert "旧写法" not in text and "后来的段落有代码 x = 1，仍然印出。" in text
@@ -221,8 +221,9 @@ def test_a_stray_backtick_does_not_unhide_a_comment(project: Callable[[str], Pat
 
 def test_each_file_keeps_its_own_footnote_labels(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用", "第一句[^1]引用") + "\n[^1]: 引言的注释。\n", encoding="utf-8")
+    edit(root / BODY, "第一句引用", "第一句[^1]引用")
+    with (root / BODY).open("a", encoding="utf-8") as handle:
+        handle.write("\n[^1]: 引言的注释。\n")
     (root / "manuscript" / "02-discussion.md").write_text("# 讨论\n\n讨论[^1]。\n\n[^1]: 讨论的注释。\n", encoding="utf-8")
     built_marks(cli, root)
     html = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
@@ -234,9 +235,9 @@ def test_each_file_keeps_its_own_footnote_labels(project: Callable[[str], Path],
 
 def test_a_citation_in_a_footnote_is_located_in_the_footnote(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用[@wang2020]。", "第一句[^n]引用[@wang2020]。")
-                    + "\n[^n]: 注释引用[@lee2018]。\n", encoding="utf-8")
+    edit(root / BODY, "第一句引用[@wang2020]。", "第一句[^n]引用[@wang2020]。")
+    with (root / BODY).open("a", encoding="utf-8") as handle:
+        handle.write("\n[^n]: 注释引用[@lee2018]。\n")
     code, out, _ = cli("check", "-C", str(root), "--format", "json", "--report")
     first = {row["reference"]: row["first_citation"] for row in json.loads(out)["numbering"]}
     assert (first["lee2018"]["line"], first["lee2018"]["column"]) == (12, 11), "the note, not the text after its call"
@@ -245,11 +246,10 @@ def test_a_citation_in_a_footnote_is_located_in_the_footnote(project: Callable[[
 
 def test_a_figure_caption_is_read_once(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("![示意图]", "![示意图[@nope]]"), encoding="utf-8")
+    edit(root / BODY, "![示意图]", "![示意图[@nope]]")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 1 and out.count("unknown citation key @nope") == 1
-    body.write_text(body.read_text(encoding="utf-8").replace("[@nope]", "[@lee2018]"), encoding="utf-8")
+    edit(root / BODY, "[@nope]", "[@lee2018]")
     code, out, _ = cli("check", "-C", str(root), "--format", "json", "--report")
     counts = {row["reference"]: row["citations"] for row in json.loads(out)["numbering"]}
     assert counts["lee2018"] == 4, "three in the text and one in the caption, not the caption twice"
@@ -257,15 +257,13 @@ def test_a_figure_caption_is_read_once(project: Callable[[str], Path], cli: Cli)
 
 def test_keys_separated_by_a_chinese_enumeration_comma(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("[@smith2019; @wang2020; @lee2018]", "[@smith2019、@wang2020、@lee2018]"), encoding="utf-8")
+    edit(root / BODY, "[@smith2019; @wang2020; @lee2018]", "[@smith2019、@wang2020、@lee2018]")
     assert built_marks(cli, root)[0][1] == "[1-3]"
 
 
 def test_a_figure_in_a_list_is_numbered(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("![示意图]", "- 列表中的图：\n\n    ![示意图]"), encoding="utf-8")
+    edit(root / BODY, "![示意图]", "- 列表中的图：\n\n    ![示意图]")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 0, out
     built_marks(cli, root)
@@ -274,8 +272,7 @@ def test_a_figure_in_a_list_is_numbered(project: Callable[[str], Path], cli: Cli
 
 def test_a_reference_to_an_unnumbered_heading_says_so(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("# 引言 {#sec:intro}", "# 引言 {#sec:intro .unnumbered}"), encoding="utf-8")
+    edit(root / BODY, "# 引言 {#sec:intro}", "# 引言 {#sec:intro .unnumbered}")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 1 and "@sec:intro refers to an unnumbered heading (manuscript/01-introduction.md:1:" in out
 
@@ -288,8 +285,7 @@ def test_an_escaped_at_sign_in_code_keeps_its_backslash(project: Callable[[str],
 
 def test_a_citation_in_an_inline_note_is_located_in_the_text(project: Callable[[str], Path], cli: Cli) -> None:
     root = project("minimal")
-    body = root / BODY
-    body.write_text(body.read_text(encoding="utf-8").replace("第一句引用[@wang2020]。", "第一句^[注：另见@nope。]引用[@wang2020]。"), encoding="utf-8")
+    edit(root / BODY, "第一句引用[@wang2020]。", "第一句^[注：另见@nope。]引用[@wang2020]。")
     code, out, _ = cli("check", "-C", str(root))
     assert code == 1 and out.startswith("manuscript/01-introduction.md:3:10: error: unknown citation key @nope")
 
