@@ -294,3 +294,15 @@ def test_inside_manuscript_the_error_says_where_to_run(project: Callable[[str], 
     root = project("minimal")
     code, _, err = cli("check", "-C", str(root / "manuscript"))
     assert code == 2 and "you are inside manuscript/: run from the folder above it, or use -C .." in err
+
+
+def test_an_at_sign_talked_about_in_chinese_is_no_citation(project: Callable[[str], Path], cli: Cli) -> None:
+    # Two sentences of a real Chinese manual (annProg/PanBook, src/219-citations.md), which talks about "@".
+    root = prepend(project("minimal"), "每一条引用都会有个 key，由@加上资料库中的引用 ID 组成。\n\n"
+                                       "在@前面的减号 ( -) 将会避免作者名字在引用中出现。\n\n")
+    with (root / "references" / "library.bib").open("a", encoding="utf-8") as handle:
+        handle.write("\n@book{张三2020, author = {张三}, title = {中文键的书}, publisher = {科学出版社}, address = {北京}, year = {2020}}\n")
+    edit(root / BODY, "另见@lee2018。", "另见@lee2018。又见@张三2020所述。")
+    assert check_numbering(cli, root) == ["wang2020", "smith2019", "lee2018", "张三2020"], "a known Chinese key is still cited"
+    built_marks(cli, root)
+    assert "由@加上资料库中的引用ID组成" in html_text(root)  # the typed spaces around ID give way to the quarter-em

@@ -111,6 +111,8 @@ class _Reader:
         out: list[Node] = []
         pos = 0
         for m in _NARRATIVE.finditer(masked):
+            if not self.meant(m.group("key")):
+                continue
             if m.start() > pos:
                 out.append(_str(value[pos : m.start()]))
             node = narrative_cite(m.group("key"))
@@ -120,6 +122,12 @@ class _Reader:
         if pos < len(value) or not out:
             out.append(_str(value[pos:]))
         return out
+
+    def meant(self, raw_key: str) -> bool:
+        """Is an ``@`` pandoc left in Chinese text a citation? Yes when a key (or label) of the library starts
+        there, or the key is written in ASCII (``文献@smith2091指出``, a misspelt key, is reported). Prose such as
+        ``由@加上引用 ID 组成`` (an at sign talked about) stays text."""
+        return raw_key[0].isascii() or split_known(raw_key, self.ids)[0] in self.ids
 
     def cite(self, node: Node) -> None:
         items = _flatten(node["c"][0])
