@@ -20,17 +20,17 @@ REPORT_FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 def parser(prog: str = "mspress") -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=prog, description="Build a Chinese journal article: Markdown + BibTeX → GB/T 7714 HTML and PDF.",
+    p = argparse.ArgumentParser(prog=prog, description="Build a Chinese journal article: Markdown + BibTeX → GB/T 7714 HTML, PDF and Word.",
                                 epilog="exit status: 0 done, 1 manuscript errors, 2 unusable command line, configuration or input")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command")
-    b = sub.add_parser("build", help="build output/manuscript.html and .pdf (the default command)")
+    b = sub.add_parser("build", help="build output/manuscript.html, .pdf and .docx (the default command)")
     # Build options work with and without the word "build"; SUPPRESS keeps the subcommand from resetting them.
     for cmd, default in ((p, None), (b, argparse.SUPPRESS)):
         _project_options(cmd, default)
         cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides the journal's)")
         cmd.add_argument("--format", dest="formats", action="append", choices=BUILD_FORMATS, default=default,
-                         help="write only this format (repeatable; default: html and pdf)")
+                         help="write this format (repeatable; default: the profile's formats, html and pdf unless it adds docx)")
     r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714")
     r.add_argument("file", type=Path, help="a .bib or CSL-JSON .json file")
     _project_options(r, argparse.SUPPRESS)
@@ -92,10 +92,11 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args, root, journal)
     if command == "refs":
         return _refs(args, root, journal)
-    return _build(root, journal, args.style, tuple(args.formats or BUILD_FORMATS))
+    return _build(root, journal, args.style, tuple(args.formats or ()))
 
 
 def _build(root: Path, journal: str | None, style: str | None, formats: tuple[str, ...]) -> int:
+    """``formats``: the command line's; none means the profile's ``formats``."""
     from mspress.sources.manuscript import read_manuscript
 
     files = read_manuscript(root)  # pandoc starts reading now, while the rest loads

@@ -89,3 +89,8 @@ class Parsing:
 def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = ()) -> bytes:
     """A resolved document in any pandoc output format (``html5``, ``docx``, ``jats``…)."""
     return run(json.dumps(ast).encode("utf-8"), ["-f", "json", "-t", to, "-o", "-", *extra_args], where, f"write {to}")
+
+
+def default_data_file(name: str) -> bytes:
+    """One of pandoc's own data files (``reference.docx``…), the base mspress builds its styles on."""
+    return run(b"", ["--print-default-data-file", name], Location(Path(name)), f"give its {name}")

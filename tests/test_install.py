@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import stat
+import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -40,8 +41,9 @@ def test_wheel_installs_a_working_mspress_command(tmp_path: Path) -> None:
     shutil.copy(REPO / "pyproject.toml", article / "pyproject.toml")  # journal = "sichuan-mental-health": packaged data
     run(mspress, "check", "-C", article, cwd=elsewhere)
     out = run("sh", "-c", 'umask 022 && exec "$0" "$@"', mspress, "build", "-C", article, cwd=elsewhere).stdout
-    assert out.splitlines() == [f"wrote {article / 'output' / 'manuscript.html'}", f"wrote {article / 'output' / 'manuscript.pdf'}"]
+    assert out.splitlines() == [f"wrote {article / 'output' / name}" for name in ("manuscript.html", "manuscript.pdf", "manuscript.docx")]
     html = (article / "output" / "manuscript.html").read_text(encoding="utf-8")
     assert html.count('class="reference"') == 34 and "【摘要】" in html
     pdf = article / "output" / "manuscript.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and stat.S_IMODE(pdf.stat().st_mode) == 0o644, "the user's umask (022)"
+    assert zipfile.is_zipfile(article / "output" / "manuscript.docx"), "the Word file's styles come from packaged code and pandoc's data"

@@ -111,3 +111,39 @@ def test_page_numbers_and_running_head_are_profile_switches(project: Callable[[s
     first = pdf_pages(cli, root)[0]
     assert "测试学报" not in first
     assert re.search(r"(^|\n)1\n", first) and not re.search(r"(^|\n)11\n", first)
+
+
+def test_the_profile_chooses_the_default_formats(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "pyproject.toml").write_text('[tool.mspress]\nformats = ["docx"]\n', encoding="utf-8")
+    code, out, _ = cli("build", "-C", str(root))
+    assert code == 0 and out.splitlines() == [f"wrote {root / 'output' / 'manuscript.docx'}"]
+    code, out, _ = cli("build", "-C", str(root), "--format", "html")
+    assert code == 0 and out.splitlines() == [f"wrote {root / 'output' / 'manuscript.html'}"], "the command line wins"
+
+
+def test_layout_and_format_mistakes_are_reported_with_their_line(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "pyproject.toml").write_text('[tool.mspress]\nformats = ["doc"]\n\n[tool.mspress.layout]\nmargins = [20, 20]\n'
+                                         'body_size = "五号"\npaper = "A3"\n', encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root))
+    assert code == 2
+    assert err.splitlines() == [
+        "pyproject.toml:2:1: error: setting 'formats' must list output formats without repeats, among 'html', 'pdf', 'docx' [config]",
+        "pyproject.toml:5:1: error: setting 'margins' must list 4 numbers [config]",
+        "pyproject.toml:6:1: error: setting 'body_size' must be a number [config]",
+        "pyproject.toml:7:1: error: setting 'paper' must be one of 'A4', 'B5', '16K' [config]"]
+
+
+def test_the_layout_sets_the_pdf_page(project: Callable[[str], Path], cli: Cli) -> None:
+    import fitz
+
+    root = project("minimal")
+    (root / "pyproject.toml").write_text('[tool.mspress.layout]\npaper = "B5"\nbody_size = 12\n', encoding="utf-8")
+    assert cli("build", "-C", str(root), "--format", "pdf")[0] == 0
+    with fitz.open(root / "output" / "manuscript.pdf") as pdf:
+        page = pdf[0]
+        assert (round(page.rect.width / 72 * 25.4), round(page.rect.height / 72 * 25.4)) == (176, 250)
+        sizes = {round(span["size"], 1) for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                 for span in line["spans"] if "第一句引用" in span["text"]}
+        assert sizes == {12.0}

@@ -17,6 +17,7 @@ _GROUP = re.compile(rf"(?P<open>[\[［])\s*(?P<body>\d+(?:\s*[,，、{_DASH}]\s*
 _BARE = re.compile(rf"^\s*(?P<body>\d+(?:\s*[,，、{_DASH}]\s*\d+)*)\s*$")
 _HEADING = re.compile(r"^[#\s*]*(参\s*考\s*文\s*献|references|reference list|bibliography|literature cited)[\s:：*]*$", re.I)
 _ENTRY = re.compile(r"^\s*(?:[\[［]\s*(?P<a>\d+)\s*[\]］]|(?P<b>\d+)\s*[.．、)）]\s)\s*(?P<text>.*)$")
+_ABSTRACT = re.compile(r"^[\s#*]*[【\[［(（]?\s*(摘\s*要|abstract|summary)\s*([】\]］)）:：]|$)", re.I)
 _DOI = re.compile(r"10\.\d{4,9}/[^\s,;，；]+")
 _NARRATIVE_WORDS = ("文献", "参考文献", "ref.", "Ref.", "reference", "Reference")
 
@@ -58,10 +59,15 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckRepo
 
 
 def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min_run: int) -> Iterator[TypedCitation]:
-    for line in lines:
+    # Superscript numbers above an abstract's label are affiliation marks (张三¹,²), not citations: above the last
+    # label (the English abstract follows the Chinese one's front matter) before the first bracketed citation.
+    front = next((i for i, line in enumerate(lines) if _GROUP.search(line.text)), len(lines) // 2 + 1)
+    labels = [i for i, line in enumerate(lines[:front]) if _ABSTRACT.match(line.text)]
+    abstract = labels[-1] if labels else 0
+    for index, line in enumerate(lines):
         found = [(m.start(), m.end(), m.group("body"), m.group("open") == "［") for m in _GROUP.finditer(line.text)]
         taken = [(a, b) for a, b, _, _ in found]
-        for a, b in line.superscripts:
+        for a, b in line.superscripts if index >= abstract else ():
             if _BARE.match(line.text[a:b]) and not any(x <= a < y or a <= x < b for x, y in taken):
                 found.append((a, b, line.text[a:b], False))
         for start, end, body, full in sorted(found):

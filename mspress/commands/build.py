@@ -11,7 +11,6 @@ from mspress.errors import Diagnostic, ManuscriptErrors, Severity
 from mspress.model import Numbering
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
-from mspress.writers import OUTPUT_FORMATS
 from mspress.writers.output import write_atomic
 
 if TYPE_CHECKING:
@@ -41,18 +40,26 @@ def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[
     return resolve(project), tuple(diagnostics)
 
 
-def build(settings: Settings, formats: tuple[str, ...] = OUTPUT_FORMATS, files: ManuscriptFiles | None = None) -> BuildResult:
-    from mspress.writers.html import page_of, render_page
-
+def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:
+    """Write ``formats`` (none: the profile's ``formats``) once every check has passed and every output is made."""
+    formats = formats or settings.formats
     document, warnings = resolved(settings, files)
-    page = page_of(document)
     contents: dict[str, bytes] = {}
-    if "html" in formats:
-        contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
-    if "pdf" in formats:
-        from mspress.writers.pdf import pdf_bytes
+    if "html" in formats or "pdf" in formats:
+        from mspress.writers.html import page_of, render_page
 
-        contents["pdf"] = pdf_bytes(render_page(settings, document.metadata, page, "print"), settings.root)
+        page = page_of(document)
+        if "html" in formats:
+            contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
+        if "pdf" in formats:
+            from mspress.writers.pdf import pdf_bytes
+
+            contents["pdf"] = pdf_bytes(render_page(settings, document.metadata, page, "print"), settings.root)
+    if "docx" in formats:
+        from mspress.writers.docx import docx_bytes
+
+        contents["docx"], more = docx_bytes(document)
+        warnings += more
     # Written only once every output is made, so a failure leaves the last good set together.
     outputs = tuple(write_atomic(settings.output_path / f"{settings.output_name}.{fmt}", data) for fmt, data in contents.items())
     return BuildResult(outputs, document.numbering, warnings)

@@ -12,7 +12,7 @@ from typing import Any
 
 from mspress.citations.keys import did_you_mean
 from mspress.config.profile import CitationForm, JournalProfile, Labels, LabelSet, Layout, Settings
-from mspress.config.schema import LABEL_NAMES, PROFILE_ONLY, PROJECT_ONLY, SETTINGS, Setting, Validator, read_toml
+from mspress.config.schema import LABEL_NAMES, LAYOUT_CHECKS, PROFILE_ONLY, PROJECT_ONLY, SETTINGS, Setting, Validator, read_toml
 from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
 from mspress.journals import FOLDER as PACKAGED_JOURNALS
 from mspress.journals import names
@@ -98,7 +98,7 @@ def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Se
     references: dict[str, Any] = {}
     citations: dict[str, Any] = {}
     for key, setting in SETTINGS.items():
-        if key in values:
+        if key in values and setting.target != "project":
             (references if setting.target == "references" else citations)[setting.field] = setting.convert(values[key])
     labels = values.get("labels", {})
     missing = [f"labels.{lang}.{n}" for lang in ("zh", "en") for n in LABEL_NAMES if n not in labels.get(lang, {})]
@@ -108,6 +108,6 @@ def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Se
     profile = JournalProfile(
         name=name, title=values.get("name", name), folder=None if folder == PACKAGED_JOURNALS / DEFAULT_JOURNAL else folder,
         references=Options(**references), citations=CitationForm(**citations),
-        labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**values.get("layout", {})))
-    return Settings(root=root, journal=profile, output_dir=values.get("output_dir", "output"),
+        labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**{key: LAYOUT_CHECKS[key].convert(value) for key, value in values.get("layout", {}).items()}))
+    return Settings(root=root, journal=profile, formats=SETTINGS["formats"].convert(values.get("formats", ["html", "pdf"])), output_dir=values.get("output_dir", "output"),
                     output_name=values.get("output_name", "manuscript"))

@@ -50,12 +50,42 @@ class Labels:
     en: LabelSet
 
 
+PAPER_SIZES = {"A4": (210, 297), "B5": (176, 250), "16K": (184, 260)}
+"""Page sizes in millimetres (width, height); 16K is the Chinese 16开."""
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
+    """The printed page, shared by the PDF and the Word file. Sizes in points, lengths in millimetres."""
+
     running_head: bool = True
     """Journal name, year, volume and issue at the top of each page after the first."""
     page_numbers: str = "journal"
     """``journal``: the first page is the first of ``journal.pages`` in metadata.yaml; ``from-1``: page 1."""
+    paper: str = "A4"
+    margins: tuple[float, float, float, float] = (22, 20, 20, 20)
+    """Top, right, bottom, left (the CSS order)."""
+    body_size: float = 10.5
+    """五号."""
+    title_size: float = 16
+    heading_sizes: tuple[float, ...] = (12, 11, 11)
+    """Levels 1, 2, 3…; deeper levels take the last."""
+    reference_size: float = 8.5
+    note_size: float = 8
+    """First-page notes and footnotes."""
+    line_height: float = 1.65
+    """Line pitch as a multiple of the body size (at least: a taller formula widens its line)."""
+    font_zh: str = "宋体"
+    """The Word file's fonts: Chinese text (Word's East Asian slot), Chinese headings, Latin text (ASCII slot)."""
+    font_heading_zh: str = "黑体"
+    font_latin: str = "Times New Roman"
+
+    @property
+    def page_size(self) -> tuple[int, int]:
+        return PAPER_SIZES[self.paper]
+
+    def heading_size(self, level: int) -> float:
+        return self.heading_sizes[min(level, len(self.heading_sizes)) - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +111,8 @@ class Settings:
     root: Path
     """The project directory."""
     journal: JournalProfile
+    formats: tuple[str, ...] = ("html", "pdf")
+    """What ``mspress build`` writes when the command line names no format."""
     output_dir: str = "output"
     output_name: str = "manuscript"
     """Outputs are ``<output_dir>/<output_name>.html``, ``.pdf`` …"""

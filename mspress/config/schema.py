@@ -10,13 +10,35 @@ from pathlib import Path
 from typing import Any
 
 from mspress.citations.keys import did_you_mean
-from mspress.config.profile import LabelSet, edition_of
+from mspress.config.profile import PAPER_SIZES, LabelSet, edition_of
 from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS
+from mspress.writers import OUTPUT_FORMATS
 
 
 def _choice(*allowed: Any) -> Callable[[Any], str | None]:
     return lambda value: None if value in allowed else "must be one of " + ", ".join(map(repr, allowed))
+
+
+def _formats(value: list[Any]) -> str | None:
+    good = value and all(isinstance(v, str) and v in OUTPUT_FORMATS for v in value) and len(set(value)) == len(value)
+    return None if good else "must list output formats without repeats, among " + ", ".join(map(repr, OUTPUT_FORMATS))
+
+
+def _sizes(low: float, high: float, count: tuple[int, int] | None = None) -> Callable[[Any], str | None]:
+    """A size (or, with ``count``, a list of that many sizes) between ``low`` and ``high``."""
+    def check(value: Any) -> str | None:
+        values = value if count else [value]
+        if count and not count[0] <= len(values) <= count[1]:
+            return f"must list {count[0]}" + (f" to {count[1]}" if count[1] != count[0] else "") + " numbers"
+        if all(isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high for v in values):
+            return None
+        return f"must {'hold numbers' if count else 'be a number'} between {low:g} and {high:g}"
+    return check
+
+
+def _name(value: str) -> str | None:
+    return None if value.strip() else "must name a font"
 
 
 def _inside_project(value: str) -> str | None:
@@ -48,6 +70,7 @@ SETTINGS: dict[str, Setting] = {
     "compress_min_run": Setting(int, _choice(2, 3), "citations", "min_run"),
     "range_dash": Setting(str, _choice("-", "–"), "citations", "dash"),
     "sort_citations": Setting(bool, None, "citations", "sort"),
+    "formats": Setting(list, _formats, "project", "formats", tuple),
 }
 """Every reference and citation setting, as profiles and ``[tool.mspress]`` spell it."""
 PROJECT_ONLY: dict[str, Setting] = {
@@ -60,6 +83,17 @@ TABLES = {"labels", "layout"}
 LAYOUT_CHECKS: dict[str, Setting] = {
     "running_head": Setting(bool, None, "layout", "running_head"),
     "page_numbers": Setting(str, _choice("journal", "from-1"), "layout", "page_numbers"),
+    "paper": Setting(str, _choice(*PAPER_SIZES), "layout", "paper"),
+    "margins": Setting(list, _sizes(5, 60, (4, 4)), "layout", "margins", tuple),
+    "body_size": Setting(float, _sizes(6, 20), "layout", "body_size"),
+    "title_size": Setting(float, _sizes(8, 36), "layout", "title_size"),
+    "heading_sizes": Setting(list, _sizes(6, 30, (1, 6)), "layout", "heading_sizes", tuple),
+    "reference_size": Setting(float, _sizes(5, 20), "layout", "reference_size"),
+    "note_size": Setting(float, _sizes(5, 20), "layout", "note_size"),
+    "line_height": Setting(float, _sizes(1, 3), "layout", "line_height"),
+    "font_zh": Setting(str, _name, "layout", "font_zh"),
+    "font_heading_zh": Setting(str, _name, "layout", "font_heading_zh"),
+    "font_latin": Setting(str, _name, "layout", "font_latin"),
 }
 LABEL_NAMES = tuple(f.name for f in fields(LabelSet))
 
@@ -117,8 +151,9 @@ class Validator:
 
 
 def _invalid(setting: Setting, value: Any) -> str | None:
-    if not isinstance(value, setting.kind) or (setting.kind is int and isinstance(value, bool)):
-        return f"must be a {setting.kind.__name__}"
+    number = setting.kind is float and isinstance(value, int)  # TOML writes 16 for 16.0
+    if not (isinstance(value, setting.kind) or number) or (setting.kind in (int, float) and isinstance(value, bool)):
+        return "must be a number" if setting.kind is float else f"must be a {setting.kind.__name__}"
     return setting.check(value) if setting.check else None
 
 

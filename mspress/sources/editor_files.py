@@ -1,7 +1,8 @@
 """Read a manuscript someone else wrote (.md, .txt, .html, .docx) as numbered lines of text.
 
 Superscript runs are kept as character spans so citation marks typed as superscripts are seen.
-For .docx a "line" is a paragraph (1-based, body paragraphs then table cells in order).
+For .docx a "line" is a paragraph in reading order (1-based): body paragraphs and table cells as they come,
+a footnote's paragraphs right after the paragraph that calls it.
 """
 from __future__ import annotations
 
@@ -110,22 +111,97 @@ def _docx(path: Path, shown: Path) -> list[Line]:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
-    paragraphs = list(document.paragraphs)
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                paragraphs.extend(cell.paragraphs)
+    superscript_styles = _superscript_styles(document.styles.element)
+    notes = _footnotes(document)
+    paragraphs = []
+    for paragraph in document.element.body.iter(_W + "p"):
+        paragraphs.append(paragraph)
+        for reference in paragraph.iter(_W + "footnoteReference"):
+            paragraphs.extend(notes.get(reference.get(_W + "id", ""), []))
     lines = []
     for number, paragraph in enumerate(paragraphs, 1):
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
-        for run in paragraph.runs:
+        for run in _own_runs(paragraph):
             start = sum(map(len, parts))
-            parts.append(run.text)
-            if run.font.superscript:
-                spans.append((start, start + len(run.text)))
+            parts.append(_run_text(run))
+            if _is_superscript(run, superscript_styles):
+                spans.append((start, start + len(parts[-1])))
         lines.append(Line(number, "".join(parts), tuple(_merge(spans))))
     return lines
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _footnotes(document: Any) -> dict[str, list[Any]]:
+    """Each footnote's paragraphs by id (separators left out)."""
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/footnotes") and not rel.is_external:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True)
+            root = etree.fromstring(rel.target_part.blob, parser)
+            return {str(note.get(_W + "id")): note.findall(f".//{_W}p") for note in root.iter(_W + "footnote")
+                    if note.get(_W + "type") in (None, "normal")}
+    return {}
+
+
+def _own_runs(paragraph: Any) -> list[Any]:
+    """The paragraph's runs, those inside links and fields included, those of a text box inside it not."""
+    runs = []
+    for run in paragraph.iter(_W + "r"):
+        owner = run.getparent()
+        while owner is not None and owner.tag != _W + "p":
+            owner = owner.getparent()
+        if owner is paragraph:
+            runs.append(run)
+    return runs
+
+
+def _run_text(run: Any) -> str:
+    text = []
+    for child in run:
+        if child.tag == _W + "t":
+            text.append(child.text or "")
+        elif child.tag == _W + "tab":
+            text.append("\t")
+        elif child.tag in (_W + "br", _W + "cr"):
+            text.append(" ")
+        elif child.tag == _W + "noBreakHyphen":
+            text.append("-")
+    return "".join(text)
+
+
+def _vertical(properties: Any) -> str | None:
+    found = properties.find(_W + "vertAlign") if properties is not None else None
+    return None if found is None else found.get(_W + "val")
+
+
+def _superscript_styles(styles: Any) -> set[str]:
+    """Character styles that raise their text (Word's 'Footnote Reference', EndNote's citation styles…)."""
+    by_id = {s.get(_W + "styleId"): s for s in styles.iter(_W + "style")}
+
+    def raised(style_id: str | None, depth: int = 0) -> bool:
+        style = by_id.get(style_id)
+        if style is None or depth > 20:
+            return False
+        own = _vertical(style.find(_W + "rPr"))
+        if own is not None:
+            return own == "superscript"
+        based = style.find(_W + "basedOn")
+        return based is not None and raised(based.get(_W + "val"), depth + 1)
+
+    return {i for i in by_id if i and raised(i)}
+
+
+def _is_superscript(run: Any, superscript_styles: set[str]) -> bool:
+    properties = run.find(_W + "rPr")
+    own = _vertical(properties)
+    if own is not None:
+        return own == "superscript"
+    style = properties.find(_W + "rStyle") if properties is not None else None
+    return style is not None and style.get(_W + "val") in superscript_styles
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

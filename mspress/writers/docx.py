@@ -1,0 +1,327 @@
+"""The Word file for submission: the resolved document with the journal's front matter, written by pandoc's
+docx writer in the styles of ``word_styles``, then finished where pandoc stops short of a journal's file:
+first-page notes as an unnumbered footnote, three-line tables, and a PNG beside every SVG figure.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mspress import pandoc
+from mspress.config import LabelSet
+from mspress.errors import Diagnostic, Location, Severity
+from mspress.model import Lang, Metadata
+from mspress.transform.ast import Node, div, link, para, superscript, text
+from mspress.transform.document import ResolvedDocument
+from mspress.writers.word_styles import W
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+SVG_BLIP = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+FALLBACK_DPI = 300
+RULE_OUTER, RULE_HEADER = 12, 6
+"""Three-line table rules in eighths of a point: 1.5 pt top and bottom, 0.75 pt under the header row."""
+LABEL_SPACE = "\u2002"
+"""After a section number or a caption's 图1: an en space (the PDF leaves the same gap with CSS)."""
+EMU_PER_INCH = 914400
+INVISIBLE_MARK = "\u200b"
+
+
+def docx_bytes(document: ResolvedDocument) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    """The article as a .docx, and warnings about what the Word file could not carry."""
+    from mspress.writers.word_styles import reference_docx
+
+    layout = document.settings.journal.layout
+    ast = word_document(document)
+    with tempfile.TemporaryDirectory(prefix="mspress-") as folder:
+        reference = Path(folder) / "reference.docx"
+        reference.write_bytes(reference_docx(layout, document.metadata))
+        data = pandoc.convert(ast, "docx", Location(Path("manuscript")), ["--reference-doc", str(reference)])
+    return finish(data)
+
+
+# --- the article as pandoc blocks -------------------------------------------------------------------------
+
+def word_document(document: ResolvedDocument) -> dict[str, Any]:
+    """Front matter as the journal prints it, then the body and the reference list (``pandoc_document()``'s)."""
+    whole = document.pandoc_document()
+    labels = document.settings.journal.labels
+    meta = document.metadata
+    blocks = front_matter(meta, labels.zh, "zh", document.parts["abstract.zh"])
+    blocks += front_matter(meta, labels.en, "en", document.parts["abstract.en"])
+    blocks += [_in_style("Bibliography", [b]) if _is_reference_list(b) else b for b in whole["blocks"] if not _is_abstract(b)]
+    _space_after_labels(blocks)
+    return {**whole, "meta": {}, "blocks": blocks}
+
+
+def front_matter(meta: Metadata, words: LabelSet, lang: Lang, abstract: list[Node]) -> list[Node]:
+    full = lang == "zh"
+    colon = "：" if full else ": "
+    title = text(meta.title.either(lang))
+    notes = first_page_notes(meta, words) if full else []
+    if notes:
+        title.append({"t": "Note", "c": notes})
+    blocks = [_in_style("Title" if full else "Subtitle", [para(title)]), _in_style("Author", [para(_author_line(meta, lang))])]
+    if meta.affiliations:
+        names = [a.name.either(lang) for a in meta.affiliations]
+        numbered = [f"{i}. {n}" if len(names) > 1 else n for i, n in enumerate(names, 1)]
+        line = ("（" + "；".join(numbered) + "）") if full else ("(" + "; ".join(numbered) + ")")
+        blocks.append(_in_style("Affiliation", [para(text(line))]))
+    label = [_strong(words.abstract)]
+    first, rest = (abstract[0], abstract[1:]) if abstract and abstract[0]["t"] in ("Para", "Plain") else (para([]), abstract)
+    blocks.append(_in_style("Abstract", [para(label + first["c"]), *rest]))
+    keywords = meta.keywords_zh if full else meta.keywords_en
+    if keywords:
+        blocks.append(_in_style("Keywords", [para([_strong(words.keywords), *text(("；" if full else "; ").join(keywords))])]))
+    if full:
+        codes = [(words.clc, "；".join(meta.clc)), (words.document_code, meta.document_code), (words.article_id, meta.article_id)]
+        shown: list[Node] = []
+        for name, value in codes:
+            if value:
+                shown += ([{"t": "Str", "c": "\u3000\u3000"}] if shown else []) + [_strong(name + colon), *text(value)]
+        if meta.doi:
+            doi = [_strong(words.doi + colon), link(text(meta.doi), f"https://doi.org/{meta.doi}")]
+            shown += ([{"t": "Str", "c": "\u3000\u3000"}] if shown else []) + doi
+        if shown:
+            blocks.append(_in_style("Article Codes", [para(shown)]))
+    return blocks
+
+
+def first_page_notes(meta: Metadata, words: LabelSet) -> list[Node]:
+    """收稿日期, 基金项目, 作者简介, 通信作者: the journal's first-page footnote."""
+    lines: list[str] = []
+    if meta.received:
+        lines.append(f"{words.received}：{meta.received}" + (f"；{words.revised}：{meta.revised}" if meta.revised else ""))
+    if meta.funding:
+        lines.append(f"{words.funding}：" + "；".join(meta.funding))
+    if meta.biography:
+        lines.append(f"{words.biography}：{meta.biography}")
+    for author in meta.authors:
+        if author.corresponding:
+            lines.append(f"{words.corresponding}：{author.name.either('zh')}" + (f"，{words.email}：{author.email}" if author.email else ""))
+    return [para(text(line)) for line in lines]
+
+
+def _author_line(meta: Metadata, lang: Lang) -> list[Node]:
+    out: list[Node] = []
+    for i, author in enumerate(meta.authors):
+        if i:
+            out += text("，") if lang == "zh" else [{"t": "Str", "c": ","}, {"t": "Space"}]
+        out += text(author.name.either(lang))
+        mark = ",".join(map(str, author.affiliations)) + ("*" if author.corresponding else "")
+        if mark and len(meta.affiliations) > 1 or author.corresponding:
+            out.append(superscript(text(mark)))
+    return out
+
+
+def _strong(words: str) -> Node:
+    return {"t": "Strong", "c": text(words)}
+
+
+def _in_style(name: str, blocks: list[Node]) -> Node:
+    return div(blocks, pairs=[("custom-style", name)])
+
+
+def _is_abstract(block: Node) -> bool:
+    return block["t"] == "Div" and "abstract" in block["c"][0][1]
+
+
+def _is_reference_list(block: Node) -> bool:
+    return bool(block["t"] == "Div" and block["c"][0][0] == "refs")
+
+
+def _space_after_labels(value: Any) -> None:
+    """A section number or caption label is followed by a gap (CSS makes it in the PDF; Word needs a character)."""
+    if isinstance(value, dict):
+        _space_after_labels(value.get("c"))
+    elif isinstance(value, list):
+        for item in value:
+            _space_after_labels(item)
+            if (isinstance(item, dict) and item.get("t") == "Span"
+                    and {"secnum", "caption-label"} & set(item["c"][0][1]) and item["c"][1]):
+                item["c"][1].append({"t": "Str", "c": LABEL_SPACE})
+
+
+# --- what pandoc leaves to do -----------------------------------------------------------------------------
+
+def finish(data: bytes, rasterise: Callable[[bytes, int, int], bytes | None] | None = None) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    """Unnumbered first-page footnote, three-line tables, PNG fallbacks for SVG figures."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        files = {name: source.read(name) for name in names}
+    document = etree.fromstring(files["word/document.xml"], parser)
+    rels = etree.fromstring(files["word/_rels/document.xml.rels"], parser)
+    types = etree.fromstring(files["[Content_Types].xml"], parser)
+    if "word/footnotes.xml" in files:
+        footnotes = etree.fromstring(files["word/footnotes.xml"], parser)
+        _unnumbered_title_note(document, footnotes)
+        files["word/footnotes.xml"] = etree.tostring(footnotes, xml_declaration=True, encoding="UTF-8", standalone=True)
+    for table in document.iter(f"{{{W}}}tbl"):
+        three_line(table)
+    warnings = _svg_fallbacks(document, rels, types, files, rasterise or rsvg_png)
+    files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    files["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+    files["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in [n for n in names if n in files] + [n for n in files if n not in names]:
+            target.writestr(name, files[name])
+    return out.getvalue(), warnings
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _unnumbered_title_note(document: Any, footnotes: Any) -> None:
+    """The title's footnote (收稿日期 …) carries no number, as journals print it; body notes count from 1."""
+    from lxml import etree
+
+    for paragraph in document.iter(_w("p")):
+        style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
+        if style is None or style.get(_w("val")) != "Title":
+            continue
+        for reference in paragraph.iter(_w("footnoteReference")):
+            # A custom mark that prints nothing (in the reference's own run, where Word writes it and
+            # LibreOffice looks for it): the body's notes count from 1.
+            reference.set(_w("customMarkFollows"), "1")
+            mark = etree.Element(_w("t"))
+            mark.text = INVISIBLE_MARK
+            reference.addnext(mark)
+            note_id = reference.get(_w("id"))
+            for note in footnotes.iter(_w("footnote")):
+                if note.get(_w("id")) == note_id:
+                    _drop_note_mark(note)
+        return
+
+
+def _drop_note_mark(note: Any) -> None:
+    """Remove the footnote's own mark, and the space pandoc puts after it."""
+    for mark in list(note.iter(_w("footnoteRef"))):
+        run = mark.getparent()
+        following = run.getnext()
+        run.getparent().remove(run)
+        if following is not None and following.tag == _w("r") and not "".join(following.itertext()).strip():
+            following.getparent().remove(following)
+
+
+def three_line(table: Any) -> None:
+    """The Chinese journal table: rules above and below (1.5 pt) and under the header row (0.75 pt), no others."""
+    from lxml import etree
+
+    properties = table.find(_w("tblPr"))
+    if properties is None:
+        properties = etree.SubElement(table, _w("tblPr"))
+        table.insert(0, properties)
+    for old in properties.findall(_w("tblBorders")):
+        properties.remove(old)
+    borders = etree.Element(_w("tblBorders"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        rule = etree.SubElement(borders, _w(side))
+        outer = side in ("top", "bottom")
+        rule.set(_w("val"), "single" if outer else "nil")
+        if outer:
+            rule.set(_w("sz"), str(RULE_OUTER))
+            rule.set(_w("space"), "0")
+            rule.set(_w("color"), "000000")
+    # tblBorders follows tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize, tblStyleColBandSize, tblW, jc.
+    before = {_w(t) for t in ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+                              "tblCellSpacing", "tblInd")}
+    position = max((i + 1 for i, child in enumerate(properties) if child.tag in before), default=0)
+    properties.insert(position, borders)
+    rows = table.findall(_w("tr"))
+    header = [row for row in rows if row.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None]
+    for cell in header[-1].findall(_w("tc")) if header else []:
+        cell_properties = cell.find(_w("tcPr"))
+        if cell_properties is None:
+            cell_properties = etree.Element(_w("tcPr"))
+            cell.insert(0, cell_properties)
+        for old in cell_properties.findall(_w("tcBorders")):
+            cell_properties.remove(old)
+        cell_borders = etree.Element(_w("tcBorders"))
+        rule = etree.SubElement(cell_borders, _w("bottom"))
+        for key, value in (("val", "single"), ("sz", str(RULE_HEADER)), ("space", "0"), ("color", "000000")):
+            rule.set(_w(key), value)
+        after = {_w(t) for t in ("tcW", "gridSpan", "hMerge", "vMerge")}
+        position = max((i + 1 for i, child in enumerate(cell_properties) if child.tag in after), default=0)
+        cell_properties.insert(position, cell_borders)
+
+
+def _svg_fallbacks(document: Any, rels: Any, types: Any, files: dict[str, bytes],
+                   rasterise: Callable[[bytes, int, int], bytes | None]) -> tuple[Diagnostic, ...]:
+    """Give every SVG figure a PNG at 300 dpi (Word before 2016 and WPS show only that), and drop the data
+    URL pandoc copies into the picture's description."""
+    from lxml import etree
+
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    warnings: list[Diagnostic] = []
+    for picture in document.iter(f"{{{PIC}}}pic"):
+        described = picture.find(f"{{{PIC}}}nvPicPr/{{{PIC}}}cNvPr")
+        if described is not None and described.get("descr", "").startswith("data:"):
+            described.set("descr", "")
+        blip = picture.find(f"{{{PIC}}}blipFill/{{{A}}}blip")
+        svg = blip.find(f".//{{{SVG_BLIP}}}svgBlip") if blip is not None else None
+        if svg is None or blip.get(f"{{{R}}}embed"):
+            continue
+        source = targets.get(svg.get(f"{{{R}}}embed"))
+        extent = _extent(picture, document)
+        if source is None or extent is None:
+            continue
+        width, height = (round(emu / EMU_PER_INCH * FALLBACK_DPI) for emu in extent)
+        png = rasterise(files["word/" + source], width, height)
+        if png is None:
+            alt = described.get("name", "") if described is not None else ""
+            warnings.append(Diagnostic("svg-without-fallback", Severity.WARNING,
+                                       f"figure {alt or source} is in the Word file as SVG only (Word 2016 and later show it): "
+                                       "install rsvg-convert (Debian: librsvg2-bin) for a PNG copy that every Word shows",
+                                       Location(Path("manuscript"))))
+            continue
+        name = source.rsplit(".", 1)[0] + "-fallback.png"
+        files["word/" + name] = png
+        ident = f"rIdPng{len(targets) + 1}"
+        targets[ident] = name
+        etree.SubElement(rels, f"{{{REL}}}Relationship", Id=ident, Type=IMAGE_REL, Target=name)
+        blip.set(f"{{{R}}}embed", ident)
+    if any(name.endswith(".png") for name in files) and not any(d.get("Extension") == "png" for d in types):
+        etree.SubElement(types, f"{{{CT}}}Default", Extension="png", ContentType="image/png")
+    return tuple(warnings)
+
+
+def _extent(picture: Any, document: Any) -> tuple[int, int] | None:
+    """The picture's size on the page (EMU), from its drawing's ``wp:extent``."""
+    element = picture
+    while element is not None and element.tag != _w("drawing"):
+        element = element.getparent()
+    if element is None:
+        return None
+    for extent in element.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"):
+        return int(extent.get("cx")), int(extent.get("cy"))
+    return None
+
+
+def rsvg_png(svg: bytes, width: int, height: int) -> bytes | None:
+    """The SVG as a PNG of ``width`` × ``height`` pixels, by librsvg (fed on standard input, so it loads no other
+    file and nothing from the network); None when rsvg-convert is not installed or fails."""
+    program = shutil.which("rsvg-convert")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, "--format", "png", "--width", str(width), "--height", str(height)],
+                              input=svg, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 and done.stdout.startswith(b"\x89PNG") else None
+
