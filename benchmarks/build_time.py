@@ -3,9 +3,10 @@
 Usage: python benchmarks/build_time.py [--runs N] [-C DIR] [--baseline REV]
 
 Each run is a cold process. Prints the median wall time and peak memory (max RSS) of
-  mspress   python build.py -C DIR                    (HTML + PDF, GB/T 7714 by our engine)
-  mspress-html  python build.py -C DIR --format html   (HTML only)
-  pandoc    pandoc --citeproc sections.md -o x.html    (HTML only, pandoc's default CSL style)
+  mspress   python build.py -C DIR --format html --format pdf   (HTML + PDF, GB/T 7714 by our engine)
+  mspress-html  python build.py -C DIR --format html             (HTML only)
+  mspress-docx  python build.py -C DIR --format docx             (the Word file only)
+  pandoc    pandoc --citeproc sections.md -o x.html / x.docx     (pandoc's default CSL style, no journal styles)
 and the ratio of each to pandoc, measured in the same run because the machine is noisy.
 With --baseline REV (a git revision of this repository), the same build by that version of mspress
 is timed in the same run too, and the sizes of both PDFs are printed.
@@ -57,10 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         (work / "all.md").write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sections), encoding="utf-8")
         bibs = [str(p) for p in sorted((work / "references").glob("*.bib"))]
         commands = {
-            "mspress (HTML+PDF)": [sys.executable, str(REPO / "build.py"), "-C", str(work)],
+            "mspress (HTML+PDF)": [sys.executable, str(REPO / "build.py"), "-C", str(work), "--format", "html", "--format", "pdf"],
             "mspress (HTML)": [sys.executable, str(REPO / "build.py"), "-C", str(work), "--format", "html"],
+            "mspress (DOCX)": [sys.executable, str(REPO / "build.py"), "-C", str(work), "--format", "docx"],
             "pandoc --citeproc (HTML)": [pandoc(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
                                          "-s", "--metadata", "title=x", "-o", "pandoc.html"],
+            "pandoc --citeproc (DOCX)": [pandoc(), "all.md", "--citeproc", *[f"--bibliography={b}" for b in bibs],
+                                         "--metadata", "title=x", "-o", "pandoc.docx"],
         }
         if opts.baseline:
             checkout = work / "baseline-checkout"
@@ -70,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("manuscript", "references"):
                 shutil.copytree(work / name, work / "baseline" / name)
             shutil.copy(checkout / "pyproject.toml", work / "baseline" / "pyproject.toml")  # that revision's settings
-            commands[f"baseline {opts.baseline} (HTML+PDF)"] = [sys.executable, str(checkout / "build.py"), "-C", str(work / "baseline")]
+            commands[f"baseline {opts.baseline} (HTML+PDF)"] = [sys.executable, str(checkout / "build.py"), "-C", str(work / "baseline"),
+                                                                "--format", "html", "--format", "pdf"]
         for cmd in commands.values():
             run(cmd, work)  # warm-up: bytecode written, fonts and files cached
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
@@ -81,11 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         if opts.baseline:
             sizes[f"baseline {opts.baseline}"] = (work / "baseline" / "output" / "manuscript.pdf").stat().st_size
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(checkout)], check=True)
-    baseline = statistics.median(w for w, _ in results["pandoc --citeproc (HTML)"])
-    print(f"{opts.runs} cold runs each, {os.cpu_count()} cores; median wall time, max peak RSS")
+    pandoc_html = statistics.median(w for w, _ in results["pandoc --citeproc (HTML)"])
+    pandoc_docx = statistics.median(w for w, _ in results["pandoc --citeproc (DOCX)"])
+    print(f"{opts.runs} cold runs each, {os.cpu_count()} cores; median wall time, max peak RSS; against pandoc's run of the same format")
     for name, samples in results.items():
         wall = statistics.median(w for w, _ in samples)
         rss = max(m for _, m in samples)
+        baseline = pandoc_docx if "(DOCX)" in name else pandoc_html
         print(f"{name:28s} {wall * 1000:8.0f} ms  {rss:6.0f} MB  {wall / baseline:5.1f}× pandoc")
     if opts.baseline:
         ours = statistics.median(w for w, _ in results["mspress (HTML+PDF)"])

@@ -291,3 +291,34 @@ def test_check_takes_superscripts_above_the_abstracts_for_affiliation_marks(tmp_
     report = check_path(path, Path("authors.docx"))
     assert [d.code for d in report.diagnostics] == []
     assert [(row.number, row.first.line if row.first else None) for row in report.table] == [(1, 6), (2, 6)]
+
+
+def test_check_reads_a_text_box_once_and_links_and_character_styles(tmp_path: Path) -> None:
+    """Word stores a text box twice (DrawingML and a VML fallback); EndNote links its marks and may raise them by a
+    character style: each citation is seen once, as a superscript."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from mspress.commands.check import check_path
+
+    document = docx.Document()
+    style = document.styles.add_style("EndNote Cite", 2)  # a character style
+    style.font.superscript = True
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    box = ('<w:txbxContent {ns}><w:p><w:r><w:t>框内引用</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+           '<w:t>[2]</w:t></w:r></w:p></w:txbxContent>')
+    body = document.add_paragraph("正文引用")
+    body._p.append(parse_xml(f'<w:hyperlink {ns} w:anchor="ref1"><w:r><w:rPr><w:rStyle w:val="{style.style_id}"/></w:rPr>'
+                             '<w:t>[1]</w:t></w:r></w:hyperlink>'))
+    body._p.append(parse_xml(f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps">{box.format(ns=ns)}</mc:Choice>'
+                             f'<mc:Fallback>{box.format(ns=ns)}</mc:Fallback></mc:AlternateContent></w:r>'))
+    document.add_paragraph("参考文献")
+    document.add_paragraph("[1] 王五. 题名一[J]. 期刊, 2020, 1(1): 1-2.")
+    document.add_paragraph("[2] 赵六. 题名二[J]. 期刊, 2021, 2(1): 3-4.")
+    path = tmp_path / "endnote.docx"
+    document.save(str(path))
+    report = check_path(path, Path("endnote.docx"))
+    assert [d.code for d in report.diagnostics] == []
+    assert [(row.number, row.count) for row in report.table] == [(1, 1), (2, 1)]

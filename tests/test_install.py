@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 import shutil
 import stat
-import zipfile
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).parent.parent

@@ -130,9 +130,9 @@ def test_layout_and_format_mistakes_are_reported_with_their_line(project: Callab
     assert code == 2
     assert err.splitlines() == [
         "pyproject.toml:2:1: error: setting 'formats' must list output formats without repeats, among 'html', 'pdf', 'docx' [config]",
-        "pyproject.toml:5:1: error: setting 'margins' must list 4 numbers [config]",
-        "pyproject.toml:6:1: error: setting 'body_size' must be a number [config]",
-        "pyproject.toml:7:1: error: setting 'paper' must be one of 'A4', 'B5', '16K' [config]"]
+        "pyproject.toml:5:1: error: layout.margins must list 4 numbers [config]",
+        "pyproject.toml:6:1: error: layout.body_size must be a number [config]",
+        "pyproject.toml:7:1: error: layout.paper must be one of 'A4', 'B5', '16K' [config]"]
 
 
 def test_the_layout_sets_the_pdf_page(project: Callable[[str], Path], cli: Cli) -> None:

@@ -115,6 +115,8 @@ def _docx(path: Path, shown: Path) -> list[Line]:
     notes = _footnotes(document)
     paragraphs = []
     for paragraph in document.element.body.iter(_W + "p"):
+        if any(ancestor.tag == _FALLBACK for ancestor in paragraph.iterancestors()):
+            continue  # a text box is stored twice: as DrawingML and, for old readers, as VML
         paragraphs.append(paragraph)
         for reference in paragraph.iter(_W + "footnoteReference"):
             paragraphs.extend(notes.get(reference.get(_W + "id", ""), []))
@@ -132,6 +134,7 @@ def _docx(path: Path, shown: Path) -> list[Line]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def _footnotes(document: Any) -> dict[str, list[Any]]:

@@ -118,8 +118,8 @@ def _author_line(meta: Metadata, lang: Lang) -> list[Node]:
         if i:
             out += text("，") if lang == "zh" else [{"t": "Str", "c": ","}, {"t": "Space"}]
         out += text(author.name.either(lang))
-        mark = ",".join(map(str, author.affiliations)) + ("*" if author.corresponding else "")
-        if mark and len(meta.affiliations) > 1 or author.corresponding:
+        mark = ",".join(map(str, author.affiliations)) + ("*" if author.corresponding else "")  # as the PDF prints it
+        if mark:
             out.append(superscript(text(mark)))
     return out
 
