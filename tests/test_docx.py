@@ -76,6 +76,7 @@ def docx_view(docx: Path) -> dict[str, list[str]]:
     notes = xml(docx, "word/footnotes.xml") if "word/footnotes.xml" in zipfile.ZipFile(docx).namelist() else None
     xrefs = [runs_text(link) for link in document.iter(W + "hyperlink")
              if re.match(r"(fig|tbl|sec):", link.get(W + "anchor", ""))]
+    # The label's tab is Word's w:tab, no text: the entry reads as the PDF's.
     references = [re.sub(r"\s+", " ", runs_text(p)).strip() for p in paragraphs(document) if style_of(p) == "Bibliography"]
     return {"marks": superscript_groups(document) + (superscript_groups(notes) if notes is not None else []),
             "xrefs": xrefs, "references": references}
@@ -261,7 +262,8 @@ def test_libreoffice_opens_the_word_file(built: dict[str, Path], tmp_path: Path)
     assert first.count("11") >= 1 and pages[-1].strip().endswith(str(10 + len(pages))), "page numbers from journal.pages"
     whole = "".join(pages)
     assert "\u2211" in whole, "the display formula is a Word equation LibreOffice renders"
-    assert "表1" in whole and "图2" in whole and "[1]王五" in whole.replace(" ", "")
+    bare = re.sub(r"\s", "", whole)
+    assert "表1" in bare and "图2" in bare and "[1]王五" in bare
 
 
 def test_check_takes_superscripts_above_the_abstracts_for_affiliation_marks(tmp_path: Path) -> None:
@@ -322,3 +324,42 @@ def test_check_reads_a_text_box_once_and_links_and_character_styles(tmp_path: Pa
     report = check_path(path, Path("endnote.docx"))
     assert [d.code for d in report.diagnostics] == []
     assert [(row.number, row.count) for row in report.table] == [(1, 1), (2, 1)]
+
+
+def test_round_trip_ignores_code_and_affiliation_marks_after_a_cited_abstract(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("word-article")
+    abstract = root / "manuscript" / "abstract.zh.md"
+    abstract.write_text("这是中文摘要，引用一篇[@wang2020]。\n", encoding="utf-8")
+    section = root / "manuscript" / "01-introduction.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n```\nscore = hamd[1] - hamd[2]  # [3]\n```\n", encoding="utf-8")
+    assert cli("build", "-C", str(root), "--format", "docx")[0] == 0
+    code, project_json, _ = cli("check", "-C", str(root), "--report", "--format", "json")
+    code, word_json, err = cli("check", str(root / "output" / "manuscript.docx"), "--report", "--format", "json")
+    assert code == 0, err
+    counts = lambda report: [(r["number"], r["citations"]) for r in json.loads(report)["numbering"]]  # noqa: E731
+    assert counts(word_json) == counts(project_json)
+
+
+def test_the_word_file_leaves_the_resolved_document_as_it_was(project: Callable[[str], Path]) -> None:
+    from mspress.commands.build import resolved
+    from mspress.writers.docx import word_document
+
+    document, _ = resolved(load_settings(project("word-article")))
+    before = json.dumps(document.pandoc_document(), sort_keys=True)
+    first = json.dumps(word_document(document), sort_keys=True)
+    assert json.dumps(word_document(document), sort_keys=True) == first, "the same file every time"
+    assert json.dumps(document.pandoc_document(), sort_keys=True) == before, "the HTML and PDF never see Word's gaps"
+
+
+def test_reference_labels_tab_to_the_hanging_indent(built: dict[str, Path]) -> None:
+    import docx
+
+    path = built["example"] / "output" / "manuscript.docx"
+    style = {s.name: s for s in docx.Document(str(path)).styles}["Bibliography"].element
+    hanging = style.find(f"{W}pPr/{W}ind").get(W + "hanging")
+    assert [t.get(W + "pos") for t in style.iter(W + "tab")] == [hanging]
+    entries = [p for p in paragraphs(xml(path, "word/document.xml")) if style_of(p) == "Bibliography"]
+    assert len(entries) == 34
+    for entry in entries:
+        label_run = next(r for r in entry.iter(W + "r") if runs_text(r).startswith("["))
+        assert label_run.find(W + "tab") is not None or label_run.getnext().find(W + "tab") is not None

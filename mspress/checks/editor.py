@@ -60,8 +60,10 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckRepo
 
 def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min_run: int) -> Iterator[TypedCitation]:
     # Superscript numbers above an abstract's label are affiliation marks (张三¹,²), not citations: above the last
-    # label (the English abstract follows the Chinese one's front matter) before the first bracketed citation.
-    front = next((i for i, line in enumerate(lines) if _GROUP.search(line.text)), len(lines) // 2 + 1)
+    # label (the English abstract follows the Chinese one's front matter) before the first bracketed citation
+    # outside an abstract.
+    front = next((i for i, line in enumerate(lines) if _GROUP.search(line.text) and not _ABSTRACT.match(line.text)),
+                 len(lines) // 2 + 1)
     labels = [i for i, line in enumerate(lines[:front]) if _ABSTRACT.match(line.text)]
     abstract = labels[-1] if labels else 0
     for index, line in enumerate(lines):

@@ -25,15 +25,17 @@ def _formats(value: list[Any]) -> str | None:
     return None if good else "must list output formats without repeats, among " + ", ".join(map(repr, OUTPUT_FORMATS))
 
 
-def _sizes(low: float, high: float, count: tuple[int, int] | None = None) -> Callable[[Any], str | None]:
-    """A size (or, with ``count``, a list of that many sizes) between ``low`` and ``high``."""
+def _sizes(low: float, high: float, count: tuple[int, int] | None = None, points: bool = False) -> Callable[[Any], str | None]:
+    """A size (or, with ``count``, a list of that many sizes) between ``low`` and ``high``; ``points``: a font size."""
     def check(value: Any) -> str | None:
         values = value if count else [value]
         if count and not count[0] <= len(values) <= count[1]:
             return f"must list {count[0]}" + (f" to {count[1]}" if count[1] != count[0] else "") + " numbers"
-        if all(isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high for v in values):
-            return None
-        return f"must {'hold numbers' if count else 'be a number'} between {low:g} and {high:g}"
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high for v in values):
+            return f"must {'hold numbers' if count else 'be a number'} between {low:g} and {high:g}"
+        if points and any(v * 2 != int(v * 2) for v in values):
+            return "must be in half points (10.5, not 10.25): Word sets font sizes in half points"
+        return None
     return check
 
 
@@ -85,11 +87,11 @@ LAYOUT_CHECKS: dict[str, Setting] = {
     "page_numbers": Setting(str, _choice("journal", "from-1"), "layout", "page_numbers"),
     "paper": Setting(str, _choice(*PAPER_SIZES), "layout", "paper"),
     "margins": Setting(list, _sizes(5, 60, (4, 4)), "layout", "margins", tuple),
-    "body_size": Setting(float, _sizes(6, 20), "layout", "body_size"),
-    "title_size": Setting(float, _sizes(8, 36), "layout", "title_size"),
-    "heading_sizes": Setting(list, _sizes(6, 30, (1, 6)), "layout", "heading_sizes", tuple),
-    "reference_size": Setting(float, _sizes(5, 20), "layout", "reference_size"),
-    "note_size": Setting(float, _sizes(5, 20), "layout", "note_size"),
+    "body_size": Setting(float, _sizes(6, 20, points=True), "layout", "body_size"),
+    "title_size": Setting(float, _sizes(8, 36, points=True), "layout", "title_size"),
+    "heading_sizes": Setting(list, _sizes(6, 30, (1, 6), points=True), "layout", "heading_sizes", tuple),
+    "reference_size": Setting(float, _sizes(5, 20, points=True), "layout", "reference_size"),
+    "note_size": Setting(float, _sizes(5, 20, points=True), "layout", "note_size"),
     "line_height": Setting(float, _sizes(1, 3), "layout", "line_height"),
     "font_zh": Setting(str, _name, "layout", "font_zh"),
     "font_heading_zh": Setting(str, _name, "layout", "font_heading_zh"),

@@ -117,6 +117,8 @@ def _docx(path: Path, shown: Path) -> list[Line]:
     for paragraph in document.element.body.iter(_W + "p"):
         if any(ancestor.tag == _FALLBACK for ancestor in paragraph.iterancestors()):
             continue  # a text box is stored twice: as DrawingML and, for old readers, as VML
+        if _style(paragraph, "pPr", "pStyle") in CODE_STYLES:
+            paragraph = _empty_paragraph()  # code: its brackets are no citations, its place keeps the numbering
         paragraphs.append(paragraph)
         for reference in paragraph.iter(_W + "footnoteReference"):
             paragraphs.extend(notes.get(reference.get(_W + "id", ""), []))
@@ -125,6 +127,8 @@ def _docx(path: Path, shown: Path) -> list[Line]:
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         for run in _own_runs(paragraph):
+            if _style(run, "rPr", "rStyle") in CODE_STYLES:
+                continue
             start = sum(map(len, parts))
             parts.append(_run_text(run))
             if _is_superscript(run, superscript_styles):
@@ -135,6 +139,21 @@ def _docx(path: Path, shown: Path) -> list[Line]:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+CODE_STYLES = {"SourceCode", "VerbatimChar", "HTMLPreformatted", "HTMLCode"}
+"""Paragraph and character styles of code (pandoc's and Word's own): their text is not checked."""
+
+
+def _style(element: Any, properties: str, kind: str) -> str | None:
+    found = element.find(f"{_W}{properties}/{_W}{kind}")
+    return None if found is None else str(found.get(_W + "val"))
+
+
+def _empty_paragraph() -> Any:
+    from lxml import etree
+
+    return etree.Element(_W + "p")
 
 
 def _footnotes(document: Any) -> dict[str, list[Any]]:

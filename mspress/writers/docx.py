@@ -4,6 +4,7 @@ first-page notes as an unnumbered footnote, three-line tables, and a PNG beside 
 """
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 SVG_BLIP = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 FALLBACK_DPI = 300
@@ -54,11 +56,11 @@ def docx_bytes(document: ResolvedDocument) -> tuple[bytes, tuple[Diagnostic, ...
 
 def word_document(document: ResolvedDocument) -> dict[str, Any]:
     """Front matter as the journal prints it, then the body and the reference list (``pandoc_document()``'s)."""
-    whole = document.pandoc_document()
+    whole = copy.deepcopy(document.pandoc_document())  # the gaps added below are the Word file's alone
     labels = document.settings.journal.labels
     meta = document.metadata
-    blocks = front_matter(meta, labels.zh, "zh", document.parts["abstract.zh"])
-    blocks += front_matter(meta, labels.en, "en", document.parts["abstract.en"])
+    blocks = front_matter(meta, labels.zh, "zh", copy.deepcopy(document.parts["abstract.zh"]))
+    blocks += front_matter(meta, labels.en, "en", copy.deepcopy(document.parts["abstract.en"]))
     blocks += [_in_style("Bibliography", [b]) if _is_reference_list(b) else b for b in whole["blocks"] if not _is_abstract(b)]
     _space_after_labels(blocks)
     return {**whole, "meta": {}, "blocks": blocks}
@@ -141,15 +143,20 @@ def _is_reference_list(block: Node) -> bool:
 
 
 def _space_after_labels(value: Any) -> None:
-    """A section number or caption label is followed by a gap (CSS makes it in the PDF; Word needs a character)."""
+    """A section number or caption label is followed by a gap, a reference's [n] by a tab to the hanging indent
+    (CSS makes both in the PDF; Word needs characters)."""
     if isinstance(value, dict):
         _space_after_labels(value.get("c"))
     elif isinstance(value, list):
         for item in value:
             _space_after_labels(item)
             if (isinstance(item, dict) and item.get("t") == "Span"
-                    and {"secnum", "caption-label"} & set(item["c"][0][1]) and item["c"][1]):
-                item["c"][1].append({"t": "Str", "c": LABEL_SPACE})
+                    and item["c"][1]):
+                classes = set(item["c"][0][1])
+                if classes & {"secnum", "caption-label"}:
+                    item["c"][1].append({"t": "Str", "c": LABEL_SPACE})
+                elif "ref-label" in classes:
+                    item["c"][1].append({"t": "Str", "c": "\t"})
 
 
 # --- what pandoc leaves to do -----------------------------------------------------------------------------
@@ -163,23 +170,58 @@ def finish(data: bytes, rasterise: Callable[[bytes, int, int], bytes | None] | N
         names = source.namelist()
         files = {name: source.read(name) for name in names}
     document = etree.fromstring(files["word/document.xml"], parser)
-    rels = etree.fromstring(files["word/_rels/document.xml.rels"], parser)
-    types = etree.fromstring(files["[Content_Types].xml"], parser)
+    parts = {"document": document}
     if "word/footnotes.xml" in files:
-        footnotes = etree.fromstring(files["word/footnotes.xml"], parser)
-        _unnumbered_title_note(document, footnotes)
-        files["word/footnotes.xml"] = etree.tostring(footnotes, xml_declaration=True, encoding="UTF-8", standalone=True)
-    for table in document.iter(f"{{{W}}}tbl"):
-        three_line(table)
-    warnings = _svg_fallbacks(document, rels, types, files, rasterise or rsvg_png)
-    files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
-    files["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
-    files["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts["footnotes"] = etree.fromstring(files["word/footnotes.xml"], parser)
+        _unnumbered_title_note(document, parts["footnotes"])
+    warnings: list[Diagnostic] = []
+    rendered: dict[tuple[str, int, int], str] = {}
+    for name, root in parts.items():
+        _tabs_as_elements(root)
+        for table in root.iter(f"{{{W}}}tbl"):
+            three_line(table)
+        rels_name = f"word/_rels/{name}.xml.rels"
+        if rels_name in files:
+            rels = etree.fromstring(files[rels_name], parser)
+            warnings += _svg_fallbacks(root, rels, files, rendered, rasterise or rsvg_png)
+            files[rels_name] = _xml(rels)
+        files[f"word/{name}.xml"] = _xml(root)
+    if rendered:
+        types = etree.fromstring(files["[Content_Types].xml"], parser)
+        if not any(d.get("Extension") == "png" for d in types):
+            etree.SubElement(types, f"{{{CT}}}Default", Extension="png", ContentType="image/png")
+        files["[Content_Types].xml"] = _xml(types)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in [n for n in names if n in files] + [n for n in files if n not in names]:
             target.writestr(name, files[name])
-    return out.getvalue(), warnings
+    return out.getvalue(), tuple(warnings)
+
+
+def _xml(root: Any) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _tabs_as_elements(root: Any) -> None:
+    """A tab in a run's text becomes Word's ``w:tab`` (pandoc leaves it a character, which Word shows as a space)."""
+    from lxml import etree
+
+    for run_text in [t for t in root.iter(_w("t")) if t.text and "\t" in t.text]:
+        pieces = run_text.text.split("\t")
+        run_text.text = pieces[0]
+        anchor = run_text
+        for piece in pieces[1:]:
+            tab = etree.Element(_w("tab"))
+            anchor.addnext(tab)
+            anchor = tab
+            if piece:
+                following = etree.Element(_w("t"))
+                following.text = piece
+                following.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                anchor.addnext(following)
+                anchor = following
 
 
 def _w(tag: str) -> str:
@@ -242,6 +284,11 @@ def three_line(table: Any) -> None:
                               "tblCellSpacing", "tblInd")}
     position = max((i + 1 for i, child in enumerate(properties) if child.tag in before), default=0)
     properties.insert(position, borders)
+    # The text block's width, whatever the paper: pandoc's grid assumes 5.5 inches; Word and LibreOffice scale it.
+    width = properties.find(_w("tblW"))
+    if width is not None and width.get(_w("type")) in ("auto", "dxa"):
+        width.set(_w("type"), "pct")
+        width.set(_w("w"), "5000")
     rows = table.findall(_w("tr"))
     header = [row for row in rows if row.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None]
     for cell in header[-1].findall(_w("tc")) if header else []:
@@ -260,15 +307,16 @@ def three_line(table: Any) -> None:
         cell_properties.insert(position, cell_borders)
 
 
-def _svg_fallbacks(document: Any, rels: Any, types: Any, files: dict[str, bytes],
-                   rasterise: Callable[[bytes, int, int], bytes | None]) -> tuple[Diagnostic, ...]:
-    """Give every SVG figure a PNG at 300 dpi (Word before 2016 and WPS show only that), and drop the data
-    URL pandoc copies into the picture's description."""
+def _svg_fallbacks(part: Any, rels: Any, files: dict[str, bytes], rendered: dict[tuple[str, int, int], str],
+                   rasterise: Callable[[bytes, int, int], bytes | None]) -> list[Diagnostic]:
+    """Give every SVG figure of one part (the body, the footnotes) a PNG at 300 dpi of its printed size (Word before
+    2016 and WPS show only that), and drop the data URL pandoc copies into the picture's description.
+    ``rendered``: the PNGs made so far, by SVG and size, shared by the parts (one file per SVG and size)."""
     from lxml import etree
 
     targets = {rel.get("Id"): rel.get("Target") for rel in rels}
     warnings: list[Diagnostic] = []
-    for picture in document.iter(f"{{{PIC}}}pic"):
+    for picture in part.iter(f"{{{PIC}}}pic"):
         described = picture.find(f"{{{PIC}}}nvPicPr/{{{PIC}}}cNvPr")
         if described is not None and described.get("descr", "").startswith("data:"):
             described.set("descr", "")
@@ -277,39 +325,32 @@ def _svg_fallbacks(document: Any, rels: Any, types: Any, files: dict[str, bytes]
         if svg is None or blip.get(f"{{{R}}}embed"):
             continue
         source = targets.get(svg.get(f"{{{R}}}embed"))
-        extent = _extent(picture, document)
+        drawing = next(picture.iterancestors(_w("drawing")), None)
+        extent = drawing.find(f".//{{{WP}}}extent") if drawing is not None else None
         if source is None or extent is None:
             continue
-        width, height = (round(emu / EMU_PER_INCH * FALLBACK_DPI) for emu in extent)
-        png = rasterise(files["word/" + source], width, height)
-        if png is None:
-            alt = described.get("name", "") if described is not None else ""
-            warnings.append(Diagnostic("svg-without-fallback", Severity.WARNING,
-                                       f"figure {alt or source} is in the Word file as SVG only (Word 2016 and later show it): "
-                                       "install rsvg-convert (Debian: librsvg2-bin) for a PNG copy that every Word shows",
-                                       Location(Path("manuscript"))))
-            continue
-        name = source.rsplit(".", 1)[0] + "-fallback.png"
-        files["word/" + name] = png
-        ident = f"rIdPng{len(targets) + 1}"
-        targets[ident] = name
-        etree.SubElement(rels, f"{{{REL}}}Relationship", Id=ident, Type=IMAGE_REL, Target=name)
+        width, height = (round(int(extent.get(side)) / EMU_PER_INCH * FALLBACK_DPI) for side in ("cx", "cy"))
+        name = rendered.get((source, width, height))
+        if name is None:
+            png = rasterise(files["word/" + source], width, height)
+            if png is None:
+                alt = drawing.find(f"{{{WP}}}docPr") if drawing is not None else None
+                what = (alt.get("descr") or alt.get("title")) if alt is not None else None
+                warnings.append(Diagnostic("svg-without-fallback", Severity.WARNING,
+                                           f"figure {what or source!r} is in the Word file as SVG only (Word 2016 and later show it): "
+                                           "install rsvg-convert (Debian: librsvg2-bin) for a PNG copy that every Word shows",
+                                           Location(Path("manuscript"))))
+                continue
+            name = source.rsplit(".", 1)[0] + f"-{width}x{height}.png"
+            files["word/" + name] = png
+            rendered[(source, width, height)] = name
+        ident = next((i for i, t in targets.items() if t == name), None)
+        if ident is None:
+            ident = f"rIdPng{len(targets) + 1}"
+            targets[ident] = name
+            etree.SubElement(rels, f"{{{REL}}}Relationship", Id=ident, Type=IMAGE_REL, Target=name)
         blip.set(f"{{{R}}}embed", ident)
-    if any(name.endswith(".png") for name in files) and not any(d.get("Extension") == "png" for d in types):
-        etree.SubElement(types, f"{{{CT}}}Default", Extension="png", ContentType="image/png")
-    return tuple(warnings)
-
-
-def _extent(picture: Any, document: Any) -> tuple[int, int] | None:
-    """The picture's size on the page (EMU), from its drawing's ``wp:extent``."""
-    element = picture
-    while element is not None and element.tag != _w("drawing"):
-        element = element.getparent()
-    if element is None:
-        return None
-    for extent in element.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"):
-        return int(extent.get("cx")), int(extent.get("cy"))
-    return None
+    return warnings
 
 
 def rsvg_png(svg: bytes, width: int, height: int) -> bytes | None:

@@ -32,6 +32,8 @@ class Look:
     indent_chars: int = 0
     """First-line indent in characters (two for body text)."""
     hanging: float = 0
+    """Hanging indent, with a tab stop there (the reference list's ``[n]`` then a tab)."""
+    left: float = 0
     before: float = 0
     after: float = 0
     line: float = 1.0
@@ -52,7 +54,8 @@ def looks(layout: Layout) -> dict[str, Look]:
         "Body Text": Look(body, indent_chars=2, line=pitch),
         "First Paragraph": Look(body, indent_chars=2, line=pitch),
         "Compact": Look(body, line=pitch),
-        "Block Text": Look(body, line=pitch),
+        "Block Text": Look(body, left=2 * body, line=pitch),
+        "Source Code": Look(body, align="left", line=1.2),
         "Title": Look(layout.title_size, heading_font=True, align="center", before=6, after=6, line=1.3, keep_next=True),
         "Subtitle": Look(layout.title_size - 3, bold=True, align="center", before=12, after=6, line=1.3, keep_next=True,
                          latin_font=True),
@@ -62,7 +65,7 @@ def looks(layout: Layout) -> dict[str, Look]:
         "Keywords": Look(FRONT_SMALL, line=1.5),
         "Article Codes": Look(FRONT_SMALL, align="left", line=1.5),
         **heading,
-        "Bibliography": Look(layout.reference_size, hanging=2 * layout.reference_size, line=1.5),
+        "Bibliography": Look(layout.reference_size, hanging=2.4 * layout.reference_size, line=1.5),  # the PDF's 2.4em
         "Caption": Look(CAPTION_SIZE, align="center", line=1.3),
         "Image Caption": Look(CAPTION_SIZE, align="center", after=6, line=1.3),
         "Table Caption": Look(CAPTION_SIZE, align="center", before=6, line=1.3, keep_next=True),
@@ -163,6 +166,10 @@ def _restyle(style: Any, look: Look, layout: Layout) -> None:
     p_pr = _el("pPr")
     if look.keep_next:
         p_pr.append(_el("keepNext"))
+    if look.hanging:
+        tabs = _el("tabs")
+        tabs.append(_el("tab", val="left", pos=_twips(look.hanging)))
+        p_pr.append(tabs)
     p_pr.append(_el("spacing", before=_twips(look.before), after=_twips(look.after),
                     line=_twips(look.size * look.line), lineRule="atLeast"))
     if look.indent_chars:
@@ -170,7 +177,7 @@ def _restyle(style: Any, look: Look, layout: Layout) -> None:
     elif look.hanging:
         p_pr.append(_el("ind", left=_twips(look.hanging), hanging=_twips(look.hanging)))
     else:
-        p_pr.append(_el("ind", left="0", firstLine="0"))
+        p_pr.append(_el("ind", left=_twips(look.left), firstLine="0"))
     p_pr.append(_el("jc", val=look.align))
     if look.outline is not None:
         p_pr.append(_el("outlineLvl", val=str(look.outline)))
@@ -211,6 +218,7 @@ def _page(document: Any, layout: Layout, metadata: Metadata) -> None:
     section.page_width, section.page_height = Mm(width), Mm(height)
     section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = Mm(top), Mm(right), Mm(bottom), Mm(left)
     section.header_distance = section.footer_distance = Mm(min(top, bottom) / 2)
+    section.gutter = Mm(0)  # the schema requires it on w:pgMar
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     field = _el("fldSimple", instr=" PAGE ")
