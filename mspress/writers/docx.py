@@ -150,8 +150,7 @@ def _space_after_labels(value: Any) -> None:
     elif isinstance(value, list):
         for item in value:
             _space_after_labels(item)
-            if (isinstance(item, dict) and item.get("t") == "Span"
-                    and item["c"][1]):
+            if isinstance(item, dict) and item.get("t") == "Span" and item["c"][1]:
                 classes = set(item["c"][0][1])
                 if classes & {"secnum", "caption-label"}:
                     item["c"][1].append({"t": "Str", "c": LABEL_SPACE})
@@ -162,7 +161,7 @@ def _space_after_labels(value: Any) -> None:
 # --- what pandoc leaves to do -----------------------------------------------------------------------------
 
 def finish(data: bytes, rasterise: Callable[[bytes, int, int], bytes | None] | None = None) -> tuple[bytes, tuple[Diagnostic, ...]]:
-    """Unnumbered first-page footnote, three-line tables, PNG fallbacks for SVG figures."""
+    """Unnumbered first-page footnote, tabs as Word tabs, three-line tables, PNG fallbacks for SVG figures."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
