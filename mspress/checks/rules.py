@@ -114,6 +114,15 @@ def figures(project: Project) -> Iterator[Diagnostic]:
                 yield d("missing-figure", ERROR, problem, where)
             if figure is not None and not figure["c"][0][0].startswith("fig:"):
                 yield d("unreferenced-figure", WARNING, "figure has no label, so the text cannot refer to it: add {#fig:name} and cite @fig:name", where)
+            if not _has_text(image["c"][1]):
+                yield d("figure-without-alt", WARNING, "image has no description for readers who cannot see it: write one, "
+                        "![图题或描述](figures/x.png) (a figure's caption is its description)", where)
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_text(item) for item in value)
+    return isinstance(value, dict) and (value.get("t") in ("Str", "Math", "Code") or _has_text(value.get("c")))
 
 
 def _images(value: Any, figure: dict[str, Any] | None) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
