@@ -68,7 +68,7 @@ def html_view(html_path: Path) -> dict[str, list[str]]:
     has = lambda name: f"contains(concat(' ', @class, ' '), ' {name} ')"  # noqa: E731
     return {"marks": [text(e) for e in page.xpath(f"//*[self::main or {has('notes')}]//span[{has('cite')}]//sup")],
             "xrefs": [text(e) for e in page.xpath(f"//main//a[{has('xref')}]")],
-            "references": [text(e) for e in page.xpath(f"//section[{has('references')}]//div[{has('reference')}]")]}
+            "references": [text(e) for e in page.xpath(f"//section[{has('references')}]//div[{has('reference')}]/p")]}
 
 
 def docx_view(docx: Path) -> dict[str, list[str]]:

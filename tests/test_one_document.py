@@ -230,7 +230,7 @@ def test_each_file_keeps_its_own_footnote_labels(project: Callable[[str], Path],
     assert "引言的注释。" in html and "讨论的注释。" in html
     notes = html.split('<section class="notes">')[1].split("</section>")[0]
     assert "讨论的注释" in notes and "参考文献" not in notes, "footnotes are not printed inside the reference list"
-    assert "讨论的注释" not in html.split('<section class="references">')[1]
+    assert "讨论的注释" not in html.split('<section class="references"')[1]
 
 
 def test_a_citation_in_a_footnote_is_located_in_the_footnote(project: Callable[[str], Path], cli: Cli) -> None:

@@ -42,6 +42,8 @@ class LabelSet:
     email: str
     narrative: str
     """What a number cited in the sentence follows: ``文献`` in ``文献[8]指出``."""
+    contents: str
+    """The HTML page's table of contents."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,3 +48,22 @@ def header(level: int, inlines: list[Node], ident: str = "", classes: Iterable[s
 
 
 LINE_BREAK: Node = {"t": "LineBreak"}
+
+
+def plain_text(value: Any) -> str:
+    """A node's (or a list of nodes') text without markup: for metadata and tables of contents. Notes are left out."""
+    if isinstance(value, list):
+        return "".join(plain_text(item) for item in value)
+    if not isinstance(value, dict):
+        return ""
+    kind = value.get("t")
+    if kind in ("Str", "Code"):
+        return str(value["c"] if kind == "Str" else value["c"][1])
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind == "Math":
+        return str(value["c"][1])
+    if kind == "Note":
+        return ""
+    content = value.get("c")
+    return plain_text(content) if isinstance(content, list) else ""

@@ -4,9 +4,14 @@ Templates are looked up in the project's ``templates/``, then the journal's, the
 """
 from __future__ import annotations
 
+import base64
+import copy
+import hashlib
 import os
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +22,17 @@ from mspress import pandoc
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
-from mspress.transform.ast import Node
+from mspress.transform.ast import Node, div, link, plain_text, span, text
 from mspress.transform.document import ResolvedDocument
 
 PAGE_TEMPLATE = "article.html.j2"
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    ident: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,23 +47,106 @@ class Page:
     layout: Layout
     style: str
     system: str = "numeric"
+    contents: tuple[Heading, ...] = ()
+    """The body's headings of levels 1 and 2, for the reader's table of contents."""
+    reference_texts: tuple[str, ...] = ()
+    """Each entry of the list as plain text (``citation_reference`` meta tags)."""
+    abstracts: dict[str, str] = field(default_factory=dict)
+    """Each abstract as plain text (the page's description), by language."""
 
 
 def page_of(document: ResolvedDocument) -> Page:
     journal = document.settings.journal
-    return Page(fragments(document), document.body, journal.labels, journal.layout, journal.style, journal.references.system)
+    parts, references = copy.deepcopy(document.parts), copy.deepcopy(document.references)
+    link_citations_both_ways(parts, references, document.numbering.numbers)
+    contents = tuple(Heading(b["c"][0], b["c"][1][0], _heading_text(b["c"][2])) for name in document.body for b in parts[name]
+                     if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
+    entries = references[0]["c"][1] if references else []
+    return Page(fragments(parts, references, document.api_version), document.body, journal.labels, journal.layout, journal.style,
+                journal.references.system, contents, tuple(" ".join(plain_text(e).split()) for e in entries),
+                {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")})
 
 
-def fragments(document: ResolvedDocument) -> dict[str, str]:
+def _heading_text(inlines: list[Node]) -> str:
+    """``2.1 结果``: the section number (a Span the stylesheet spaces) and the title, with a space between."""
+    if inlines and inlines[0]["t"] == "Span" and "secnum" in inlines[0]["c"][0][1]:
+        return f"{plain_text(inlines[0]).strip()} {plain_text(inlines[1:]).strip()}"
+    return plain_text(inlines).strip()
+
+
+CITATION_MARKS = ("cite", "cite-inline", "cite-ay")
+_BRACKETED = re.compile(r"\[([^\]]*)\]")
+_NUMBER_OR_RANGE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
+
+
+def link_citations_both_ways(parts: dict[str, list[Node]], references: list[Node], numbers: Mapping[str, int]) -> None:
+    """Give every citation mark an anchor (``cite-<n>``, on its first link) and every reference entry links back to
+    each mark that cites it, ranges included (``[4-7]`` cites 5 and 6 too); hidden in print. Works on the page's
+    own copy of the resolved document."""
+    by_number = {n: key for key, n in numbers.items()}
+    places: dict[str, list[str]] = defaultdict(list)
+    count = 0
+
+    def cited_keys(mark: Node) -> list[str]:
+        keys = [target[len("#ref-"):] for target in _link_targets(mark) if target.startswith("#ref-")]
+        for group in _BRACKETED.findall(plain_text(mark)):
+            for first, last in _NUMBER_OR_RANGE.findall(group):
+                keys += [by_number[n] for n in range(int(first), int(last or first) + 1) if n in by_number]
+        return list(dict.fromkeys(keys))
+
+    def visit(value: object) -> None:
+        nonlocal count
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            if value.get("t") == "Span" and set(value["c"][0][1]) & set(CITATION_MARKS):
+                anchor = _first_link(value)
+                if anchor is not None:
+                    count += 1
+                    anchor["c"][0][0] = f"cite-{count}"
+                    for key in cited_keys(value):
+                        places[key].append(f"cite-{count}")
+                return
+            visit(value.get("c"))
+
+    visit(list(parts.values()))
+    for entry in references[0]["c"][1] if references else []:
+        ids = places.get(entry["c"][0][0][len("ref-"):], [])
+        back = [link(text("↩" if len(ids) == 1 else f"↩{i}"), f"#{ident}", ["backlink"]) for i, ident in enumerate(ids, 1)]
+        for i, item in enumerate(back, 1):
+            item["c"][2][1] = f"回到正文第 {i} 处引用"  # the link's title: where it leads
+        if back:
+            entry["c"][1].append(div([{"t": "Plain", "c": back}], classes=["backlinks"]))
+
+
+def _links(value: object) -> list[Node]:
+    if isinstance(value, list):
+        return [found for item in value for found in _links(item)]
+    if isinstance(value, dict):
+        return [value] if value.get("t") == "Link" else _links(value.get("c"))
+    return []
+
+
+def _link_targets(mark: Node) -> list[str]:
+    return [str(found["c"][2][0]) for found in _links(mark)]
+
+
+def _first_link(mark: Node) -> Node | None:
+    found = _links(mark)
+    return found[0] if found else None
+
+
+def fragments(parts: dict[str, list[Node]], references: list[Node], api_version: list[int]) -> dict[str, str]:
     """Every part (and the reference list) as HTML, through one pandoc run."""
     # pandoc writes the footnotes after everything: the last, empty piece ("notes") collects them.
-    named: list[tuple[str, list[Node]]] = [*document.parts.items(), ("references", document.references), ("notes", [])]
+    named: list[tuple[str, list[Node]]] = [*parts.items(), ("references", references), ("notes", [])]
     marker = f"mspress-part-{os.urandom(8).hex()}"  # raw HTML is off in the reader, so no text can forge it
     blocks: list[Node] = []
     for i, (_, part_blocks) in enumerate(named):
         blocks.append({"t": "RawBlock", "c": ["html", f"<!--{marker}:{i}-->"]})
         blocks.extend(part_blocks)
-    ast = {"pandoc-api-version": document.api_version, "meta": {}, "blocks": blocks}
+    ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
     html = pandoc.convert(ast, "html5", Location(Path("manuscript")), ["--wrap=none", "--mathml"]).decode("utf-8")
     pieces = re.split(rf"<!--{marker}:(\d+)-->\n?", html)
     return {named[int(pieces[i])][0]: pieces[i + 1].strip() for i in range(1, len(pieces), 2)}
@@ -71,11 +166,20 @@ def css_string(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
+READER_SCRIPT = "reader.js"
+"""The HTML file's only script (previews of cited entries, figures enlarged on a tap); the page works without it."""
+
+
 def render_page(settings: Settings, metadata: Metadata, page: Page, medium: str) -> str:
     """The full HTML document for ``medium`` ``screen`` (HTML file) or ``print`` (PDF)."""
     env = environment(settings)
     root = settings.root
-    context: dict[str, Any] = {"meta": metadata, "page": page, "labels": page.labels, "layout": page.layout, "medium": medium}
+    script = (Path(__file__).parent.parent / "templates" / READER_SCRIPT).read_text(encoding="utf-8") if medium == "screen" else ""
+    # The Content-Security-Policy allows this script by its hash and nothing else: no script from a manuscript runs.
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    context: dict[str, Any] = {"meta": metadata, "page": page, "labels": page.labels, "layout": page.layout, "medium": medium,
+                               "script": script, "script_hash": f"sha256-{digest}",
+                               "pdf_name": f"{settings.output_name}.pdf" if "pdf" in settings.formats else ""}
     try:
         css = env.get_template(f"{medium}.css").render(**context)
         return env.get_template(PAGE_TEMPLATE).render(**context, css=css, markup=_markup)
