@@ -22,7 +22,7 @@ from mspress import pandoc
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
-from mspress.transform.ast import Node, div, link, plain_text, span, text
+from mspress.transform.ast import Node, div, link, plain_text, text
 from mspress.transform.document import ResolvedDocument
 
 PAGE_TEMPLATE = "article.html.j2"
@@ -61,10 +61,16 @@ def page_of(document: ResolvedDocument) -> Page:
     link_citations_both_ways(parts, references, document.numbering.numbers)
     contents = tuple(Heading(b["c"][0], b["c"][1][0], _heading_text(b["c"][2])) for name in document.body for b in parts[name]
                      if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
-    entries = references[0]["c"][1] if references else []
+    entries = document.references[0]["c"][1] if document.references else []
     return Page(fragments(parts, references, document.api_version), document.body, journal.labels, journal.layout, journal.style,
-                journal.references.system, contents, tuple(" ".join(plain_text(e).split()) for e in entries),
+                journal.references.system, contents, tuple(_entry_text(e) for e in entries),
                 {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")})
+
+
+def _entry_text(entry: Node) -> str:
+    """A reference entry as plain text, without its ``[n]``."""
+    inlines = [i for block in entry["c"][1] for i in block["c"] if not (i["t"] == "Span" and "ref-label" in i["c"][0][1])]
+    return " ".join(plain_text(inlines).split())
 
 
 def _heading_text(inlines: list[Node]) -> str:
@@ -112,6 +118,7 @@ def link_citations_both_ways(parts: dict[str, list[Node]], references: list[Node
 
     visit(list(parts.values()))
     for entry in references[0]["c"][1] if references else []:
+        entry["c"][0][2].append(["role", "listitem"])  # pandoc makes the list a role="list"
         ids = places.get(entry["c"][0][0][len("ref-"):], [])
         back = [link(text("↩" if len(ids) == 1 else f"↩{i}"), f"#{ident}", ["backlink"]) for i, ident in enumerate(ids, 1)]
         for i, item in enumerate(back, 1):
