@@ -189,3 +189,23 @@ def test_lighthouse_accessibility_and_seo_scores_are_at_least_95(project: Path, 
     out = capsys.readouterr().out
     scores = [int(line.split()[2]) for line in out.splitlines() if line.startswith(("mobile", "desktop"))]
     assert status == 0 and len(scores) == 4 and min(scores) >= 95, out
+
+
+def test_latin_is_never_letter_spaced_and_no_gap_comes_before_an_ascii_comma(pages: dict[str, Path], browser: Any) -> None:
+    page, _ = open_page(browser, pages["article"] / "output" / "manuscript.html", 390, 844)
+    gaps = page.evaluate("""() => {
+      const p = document.querySelector('#ref-wang2020 p'), text = [...p.childNodes].find(n => n.nodeType === 3);
+      const box = (i) => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1); return r.getBoundingClientRect(); };
+      const comma = text.data.indexOf(',');
+      return [box(comma).left - box(comma - 1).right];
+    }""")
+    assert abs(gaps[0]) < 0.5, "王五, : no space before the comma"
+    spread = page.evaluate("""() => {
+      const p = [...document.querySelectorAll('#ref-smith2019 p')][0], text = [...p.childNodes].find(n => n.nodeType === 3 && /SMITH/.test(n.data));
+      const at = text.data.indexOf('SMITH'), r = document.createRange(); r.setStart(text, at); r.setEnd(text, at + 5);
+      const probe = document.createElement('span'); probe.textContent = 'SMITH'; probe.style.whiteSpace = 'nowrap';
+      p.appendChild(probe); const natural = probe.getBoundingClientRect().width; probe.remove();
+      return r.getBoundingClientRect().width - natural;
+    }""")
+    assert abs(spread) < 0.5, "a justified line never spreads the letters of a Latin word"
+    page.context.close()
