@@ -193,13 +193,17 @@ def test_lighthouse_accessibility_and_seo_scores_are_at_least_95(project: Path, 
 
 def test_latin_is_never_letter_spaced_and_no_gap_comes_before_an_ascii_comma(pages: dict[str, Path], browser: Any) -> None:
     page, _ = open_page(browser, pages["article"] / "output" / "manuscript.html", 390, 844)
-    gaps = page.evaluate("""() => {
+    extra = page.evaluate("""() => {
       const p = document.querySelector('#ref-wang2020 p'), text = [...p.childNodes].find(n => n.nodeType === 3);
-      const box = (i) => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1); return r.getBoundingClientRect(); };
-      const comma = text.data.indexOf(',');
-      return [box(comma).left - box(comma - 1).right];
+      p.style.textAlign = 'left';  // measure the spacing, not the justification
+      const r = document.createRange(); r.setStart(text, 0); r.setEnd(text, text.data.indexOf(',') + 1);
+      const probe = document.createElement('span'); probe.textContent = text.data.slice(0, text.data.indexOf(',') + 1);
+      probe.style.textAutospace = 'no-autospace'; p.appendChild(probe);
+      const natural = probe.getBoundingClientRect().width; probe.remove();
+      return r.getBoundingClientRect().width - natural;
     }""")
-    assert abs(gaps[0]) < 0.5, "王五, : no space before the comma"
+    assert abs(extra) < 0.5, "王五, : no gap before the comma"
+    assert page.evaluate("getComputedStyle(document.querySelector('main p')).textAutospace") == "normal", "Chinese and Latin spaced in the text"
     spread = page.evaluate("""() => {
       const p = [...document.querySelectorAll('#ref-smith2019 p')][0], text = [...p.childNodes].find(n => n.nodeType === 3 && /SMITH/.test(n.data));
       const at = text.data.indexOf('SMITH'), r = document.createRange(); r.setStart(text, at); r.setEnd(text, at + 5);
