@@ -125,7 +125,7 @@ def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
         files = read_manuscript(target)  # pandoc starts reading now, while the rest loads
     from mspress.commands.check import check_file, check_project, emit
 
-    if target.is_file():
+    if not target.is_dir():  # a file, or a FIFO or device that editor mode refuses with its reason
         from mspress.config import load_settings
 
         min_run = args.min_run or load_settings(root, journal).journal.citations.min_run

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,12 @@ class ManuscriptErrors(ManuscriptError):
 
 def relative_to(path: Path, root: Path) -> Path:
     """``path`` relative to ``root`` for messages, unchanged when outside it."""
-    try:
-        return path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return path
+    # The path as named (a link stays a link): a message names the file the user has, not where it points.
+    named, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    for candidate, against in ((named, base), (named, base.resolve()), (path.resolve(), base.resolve())):
+        if candidate.is_relative_to(against):
+            return candidate.relative_to(against)
+    return path
 
 
 class ConfigError(ManuscriptErrors):

@@ -40,6 +40,16 @@ def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[
     return resolve(project), tuple(diagnostics)
 
 
+def output_folder_inside(settings: Settings) -> None:
+    """The outputs go into the project: an ``output`` that is a link to a folder elsewhere is refused."""
+    from mspress.errors import Location, ManuscriptError
+
+    folder = settings.output_path
+    if (folder.exists() or folder.is_symlink()) and not folder.resolve().is_relative_to(settings.root.resolve()):
+        raise ManuscriptError(Location(Path(settings.output_dir)), f"{settings.output_dir}/ is a link to a folder outside the project: "
+                              "make it a folder of the project", "outside-project")
+
+
 def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:
     """Write ``formats`` (none: the profile's ``formats``) once every check has passed and every output is made."""
     formats = formats or settings.formats
@@ -61,5 +71,6 @@ def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFi
         contents["docx"], more = docx_bytes(document)
         warnings += more
     # Written only once every output is made, so a failure leaves the last good set together.
+    output_folder_inside(settings)
     outputs = tuple(write_atomic(settings.output_path / f"{settings.output_name}.{fmt}", data) for fmt, data in contents.items())
     return BuildResult(outputs, document.numbering, warnings)

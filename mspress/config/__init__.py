@@ -16,6 +16,7 @@ from mspress.config.schema import LABEL_NAMES, LAYOUT_CHECKS, PROFILE_ONLY, PROJ
 from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
 from mspress.journals import FOLDER as PACKAGED_JOURNALS
 from mspress.journals import names
+from mspress.sources.files import present
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS, Options
 
 __all__ = ["SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "JournalProfile", "LabelSet", "Labels", "Layout", "Setting", "Settings",
@@ -31,7 +32,7 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     path = root / "pyproject.toml"
     project: dict[str, Any] = {}
     validator = Validator(Path("pyproject.toml"), "", "tool.mspress")
-    if path.is_file():
+    if present(path):
         data, text = read_toml(path, root)
         validator = Validator(Path("pyproject.toml"), text, "tool.mspress")
         tool = data.get("tool", {})

@@ -160,12 +160,16 @@ def _invalid(setting: Setting, value: Any) -> str | None:
 
 
 def read_toml(path: Path, root: Path) -> tuple[dict[str, Any], str]:
+    from mspress.errors import ManuscriptError
+    from mspress.sources.files import read_bytes
+
     shown = relative_to(path, root)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
-        raise ConfigError([Diagnostic("config", Severity.ERROR, f"cannot read {shown.as_posix()}: {reason}", Location(shown))]) from None
+        text = read_bytes(path, root, shown=shown).decode("utf-8")
+    except ManuscriptError as exc:
+        raise ConfigError([Diagnostic("config", Severity.ERROR, exc.diagnostic.message, Location(shown))]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([Diagnostic("config", Severity.ERROR, f"cannot read {shown.as_posix()}: not valid UTF-8", Location(shown))]) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

@@ -14,6 +14,8 @@ from typing import Any, cast
 from mspress.errors import InputUnreadable, Location
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
+MAX_EDITOR_BYTES = 50 * 1024 * 1024
+"""A manuscript checked in editor mode: a Word file with its figures may be large, not unbounded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +34,17 @@ def read_document(path: Path, shown: Path) -> list[Line]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputUnreadable(Location(shown), f"cannot check {suffix or 'this'} files: give a .md, .txt, .html or .docx file")
+    from mspress.errors import ManuscriptError
+    from mspress.sources.files import read_regular
+
     try:
+        data = read_regular(path, shown, MAX_EDITOR_BYTES)  # a regular file of bounded size, whoever wrote it
         if suffix == ".docx":
-            return _docx(path, shown)
-        data = path.read_bytes()
+            return _docx(data, shown)
+    except InputUnreadable:
+        raise
+    except ManuscriptError as exc:
+        raise InputUnreadable(exc.location, exc.diagnostic.message) from None
     except OSError as exc:
         raise InputUnreadable(Location(shown), f"cannot read file: {exc.strerror}") from None
     text = _decode(data, shown)
@@ -101,20 +110,44 @@ def _collect_text(element, parts: list[str], spans: list[tuple[int, int]], in_su
         spans.append((start, sum(map(len, parts))))
 
 
-def _docx(path: Path, shown: Path) -> list[Line]:
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+"""A .docx is a zip: a member that unpacks to more than this many times its size is a zip bomb, not a manuscript."""
+
+
+def _docx(data: bytes, shown: Path) -> list[Line]:
+    import io
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except zipfile.BadZipFile as exc:
         raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
+    unpacked = sum(m.file_size for m in members)
+    bomb = next((m for m in members if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)), None)
+    if unpacked > MAX_UNPACKED_BYTES or bomb is not None:
+        raise InputUnreadable(Location(shown), f"not a readable .docx file: it unpacks to {unpacked // (1024 * 1024)} MB"
+                              + (f" ({bomb.filename} {bomb.file_size // max(bomb.compress_size, 1)} times its packed size)" if bomb else "")
+                              + f"; the limits are {MAX_UNPACKED_BYTES // (1024 * 1024)} MB and {MAX_RATIO}:1")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as exc:
+        raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
+    body = getattr(document.element, "body", None)
+    if body is None:
+        raise InputUnreadable(Location(shown), "not a readable .docx file: word/document.xml is not a Word document")
     superscript_styles = _superscript_styles(document.styles.element)
-    notes = _footnotes(document)
+    try:
+        notes = _footnotes(document)
+    except etree.XMLSyntaxError as exc:
+        raise InputUnreadable(Location(shown), f"not a readable .docx file: its footnotes are not XML ({exc})") from None
     paragraphs = []
-    for paragraph in document.element.body.iter(_W + "p"):
+    for paragraph in body.iter(_W + "p"):
         if any(ancestor.tag == _FALLBACK for ancestor in paragraph.iterancestors()):
             continue  # a text box is stored twice: as DrawingML and, for old readers, as VML
         if _style(paragraph, "pPr", "pStyle") in CODE_STYLES:

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from mspress.errors import Diagnostic, InputUnreadable, Location, ManuscriptError, ManuscriptErrors, Severity, relative_to
 from mspress.model import SourceText
-from mspress.sources.files import read_text, section_files, stray_files
+from mspress.sources.files import present, read_text, section_files, stray_files
 from mspress.sources.markdown import PartsParsing, parse_parts
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def _source(path: Path, name: str, root: Path) -> SourceText:
 def _abstract(path: Path, root: Path, lang: str, problems: list[Diagnostic]) -> SourceText:
     rel = relative_to(path, root)
     empty = SourceText(f"abstract.{lang}", rel, "")
-    if not path.is_file():
+    if not present(path):
         word = "中文摘要" if lang == "zh" else "English abstract"
         problems.append(Diagnostic("missing-metadata", Severity.ERROR, f"missing {word}: create {rel.as_posix()}", Location(rel)))
         return empty

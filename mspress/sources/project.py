@@ -14,7 +14,7 @@ from mspress.config import Settings, load_settings
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Citation, CrossRef, Metadata, Numbering, SourceText
 from mspress.sources.bibtex import Library, load_library
-from mspress.sources.files import read_text
+from mspress.sources.files import present, read_text
 from mspress.sources.manuscript import ManuscriptFiles, collect, read_manuscript
 from mspress.sources.markdown import Part
 from mspress.sources.metadata import load_metadata
@@ -65,7 +65,7 @@ def load_project(root: Path, settings: Settings | None = None, files: Manuscript
     meta_path = root / "manuscript" / "metadata.yaml"
     rel_meta = relative_to(meta_path, root)
     metadata = None
-    if meta_path.is_file():
+    if present(meta_path):
         metadata = collect(problems, lambda: load_metadata(read_text(meta_path, root), rel_meta))
     else:
         problems.append(Diagnostic("missing-metadata", Severity.ERROR, f"missing {rel_meta.as_posix()}: create it with title, authors and affiliations",

@@ -159,9 +159,29 @@ def fragments(parts: dict[str, list[Node]], references: list[Node], api_version:
     return {named[int(pieces[i])][0]: pieces[i + 1].strip() for i in range(1, len(pieces), 2)}
 
 
+class ProjectTemplates(jinja2.FileSystemLoader):
+    """Templates read through the project's one read path: a link to a file outside the project (or mspress) is
+    refused, so is a FIFO or a file over the size limit."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__([str(d) for d in settings.template_dirs])
+        self.root = settings.root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        from mspress.sources.files import read_bytes
+
+        _, filename, uptodate = super().get_source(environment, template)
+        data = read_bytes(Path(filename), self.root)
+        try:
+            return data.decode("utf-8"), filename, uptodate
+        except UnicodeDecodeError:
+            raise ManuscriptError(Location(relative_to(Path(filename), self.root)), "template is not valid UTF-8: save it as UTF-8",
+                                  "template-error") from None
+
+
 def environment(settings: Settings) -> SandboxedEnvironment:
     # Sandboxed: project templates come with manuscripts an editor did not write.
-    loader = jinja2.FileSystemLoader([str(d) for d in settings.template_dirs])
+    loader = ProjectTemplates(settings)
     env = SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string

@@ -1,0 +1,141 @@
+"""Projects an editor did not write: links out of the project, FIFOs, oversized files, an output folder that
+points elsewhere, zip bombs. Each is refused with one line naming the file, nothing outside the project is read
+or written, and nothing hangs."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Cli = Callable[..., tuple[int, str, str]]
+SECRET = "SECRET-OUTSIDE-THE-PROJECT"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for name in ("passwd.md", "passwd.yaml", "passwd.bib", "passwd.j2", "passwd.toml", "passwd.css"):
+        (outside / name).write_text(f"{SECRET}\n", encoding="utf-8")
+    return outside
+
+
+def link(target: Path, link_path: Path) -> None:
+    link_path.unlink(missing_ok=True)
+    link_path.symlink_to(target)
+
+
+def outputs_text(root: Path) -> str:
+    folder = root / "output"
+    return "".join(p.read_bytes().decode("latin-1") for p in folder.glob("*") if p.is_file()) if folder.is_dir() else ""
+
+
+@pytest.mark.parametrize("inside,outside_name,expected", [
+    ("manuscript/01-introduction.md", "passwd.md", "manuscript/01-introduction.md:1:1: error: manuscript/01-introduction.md is a link to a file outside the project"),
+    ("manuscript/abstract.zh.md", "passwd.md", "manuscript/abstract.zh.md:1:1: error: manuscript/abstract.zh.md is a link to a file outside the project"),
+    ("manuscript/metadata.yaml", "passwd.yaml", "manuscript/metadata.yaml:1:1: error: manuscript/metadata.yaml is a link to a file outside the project"),
+    ("references/library.bib", "passwd.bib", "references/library.bib:1:1: error: references/library.bib is a link to a file outside the project"),
+    ("templates/article.html.j2", "passwd.j2", "templates/article.html.j2:1:1: error: templates/article.html.j2 is a link to a file outside the project"),
+    ("templates/screen.css", "passwd.css", "templates/screen.css:1:1: error: templates/screen.css is a link to a file outside the project"),
+], ids=["section", "abstract", "metadata", "library", "template", "stylesheet"])
+def test_a_link_out_of_the_project_is_refused(project: Callable[[str], Path], cli: Cli, secret: Path,
+                                              inside: str, outside_name: str, expected: str) -> None:
+    root = project("minimal")
+    (root / inside).parent.mkdir(parents=True, exist_ok=True)
+    link(secret / outside_name, root / inside)
+    code, out, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 1 and expected in err and "Traceback" not in err
+    assert SECRET not in out + err + outputs_text(root)
+    if not inside.startswith("templates"):
+        code, out, err = cli("check", "-C", str(root))
+        assert code == 1 and expected in out + err, "check refuses what the build refuses"
+
+
+def test_a_link_inside_the_project_is_followed(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    shared = root / "shared-abstract.md"
+    (root / "manuscript" / "abstract.zh.md").rename(shared)
+    link(shared, root / "manuscript" / "abstract.zh.md")
+    assert cli("build", "-C", str(root), "--format", "html")[0] == 0
+
+
+def test_a_pyproject_linked_out_is_a_configuration_error(project: Callable[[str], Path], cli: Cli, secret: Path) -> None:
+    root = project("minimal")
+    link(secret / "passwd.toml", root / "pyproject.toml")
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 2 and err.startswith("pyproject.toml:1:1: error: pyproject.toml is a link to a file outside the project")
+    assert SECRET not in out + err
+
+
+@pytest.mark.parametrize("name", ["manuscript/01-introduction.md", "manuscript/02-fifo.md", "references/fifo.bib", "manuscript/metadata.yaml"])
+def test_a_fifo_never_blocks_the_build(project: Callable[[str], Path], cli: Cli, name: str) -> None:
+    root = project("minimal")
+    (root / name).unlink(missing_ok=True)
+    os.mkfifo(root / name)
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and f"{name}:1:1: error: {name} is not a regular file" in out + err
+
+
+def test_an_oversized_section_is_refused_at_once(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    with (root / "manuscript" / "02-huge.md").open("w", encoding="utf-8") as handle:
+        handle.write(("很长的一句话。" * 1000 + "\n\n") * 520)  # 11 MB
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and "manuscript/02-huge.md is larger than 10 MB" in out + err
+
+
+def test_an_output_folder_linked_out_is_refused_and_nothing_is_written_there(project: Callable[[str], Path], cli: Cli, tmp_path: Path) -> None:
+    root = project("minimal")
+    target = tmp_path / "somewhere-else"
+    target.mkdir()
+    (root / "output").symlink_to(target)
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 1 and "output/ is a link to a folder outside the project" in err
+    assert list(target.iterdir()) == []
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_editor_mode_refuses_a_zip_bomb(tmp_path: Path, cli: Cli) -> None:
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (300 * 1024 * 1024)}))
+    code, _, err = cli("check", str(bomb))
+    assert code == 2 and "bomb.docx:1:1: error: not a readable .docx file: it unpacks to 300 MB" in err
+
+
+def test_editor_mode_refuses_broken_word_files_in_one_line(tmp_path: Path, cli: Cli) -> None:
+    import docx
+
+    good = tmp_path / "good.docx"
+    docx.Document().save(str(good))
+    with zipfile.ZipFile(good) as package:
+        members = {name: package.read(name) for name in package.namelist()}
+    cases = {
+        "invalid-xml": {**members, "word/document.xml": b"<w:document"},
+        "entity-bomb": {**members, "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><d>&c;</d>'},
+        "no-document": {name: data for name, data in members.items() if name != "word/document.xml"},
+    }
+    for name, content in cases.items():
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(zipped(content))
+        code, _, err = cli("check", str(path))
+        assert code in (1, 2) and "Traceback" not in err and len(err.strip().splitlines()) >= 1, name
+        assert code == 0 or err.startswith(f"{path}:"), name
+
+
+def test_editor_mode_refuses_a_fifo(tmp_path: Path, cli: Cli) -> None:
+    fifo = tmp_path / "paper.txt"
+    os.mkfifo(fifo)
+    code, _, err = cli("check", str(fifo))
+    assert code == 2 and "is not a regular file" in err
