@@ -56,8 +56,39 @@ def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes
 
 def parse(files: Sequence[str], where: Location) -> Ast:
     """Markdown files read each on its own (``--file-scope``: a footnote label belongs to its file), one AST."""
-    ast: Ast = json.loads(run(b"", ["--file-scope", "-f", READER, "-t", "json", *files], where, "read the Markdown"))
+    output = run(b"", ["--file-scope", "-f", READER, "-t", "json", *files], where, "read the Markdown")
+    try:
+        ast: Ast = json.loads(output, parse_int=_bounded_int)
+    except RecursionError:
+        ast = {}
+    if not ast or _nesting(ast) > MAX_NESTING:
+        raise ManuscriptError(Location(Path("manuscript")), f"the Markdown is nested too deeply: block quotes, lists or notes inside each other more than "
+                              f"{MAX_NESTING // 4} levels; flatten it", "too-deep") from None
     return ast
+
+
+MAX_NESTING = 240
+"""JSON levels of pandoc's AST (about four per block quote or list level): every walker of mspress stays far from
+Python's recursion limit."""
+
+
+def _nesting(value: Any) -> int:
+    """How deeply ``value``'s lists and objects nest, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _bounded_int(digits: str) -> int:
+    """A number in pandoc's AST (a list's start, a header level): one of thousands of digits is not converted."""
+    return int(digits) if len(digits) <= 18 else 10**18
 
 
 class Parsing:

@@ -139,3 +139,56 @@ def test_editor_mode_refuses_a_fifo(tmp_path: Path, cli: Cli) -> None:
     os.mkfifo(fifo)
     code, _, err = cli("check", str(fifo))
     assert code == 2 and "is not a regular file" in err
+
+
+BILLION_LAUGHS = """title: &a ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+"""
+
+
+@pytest.mark.parametrize("text,expected", [
+    (BILLION_LAUGHS, "manuscript/metadata.yaml:2:8: error: YAML aliases (*name) are not read in metadata.yaml: write the value out"),
+    ("title:\n  zh: " + "[" * 100 + "]" * 100 + "\n", "manuscript/metadata.yaml:2:25: error: metadata.yaml is nested more than 20 levels deep"),
+], ids=["billion-laughs", "deep"])
+def test_yaml_that_would_explode_is_refused(project: Callable[[str], Path], cli: Cli, text: str, expected: str) -> None:
+    root = project("minimal")
+    (root / "manuscript" / "metadata.yaml").write_text(text, encoding="utf-8")
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and expected in out and "Traceback" not in err
+
+
+@pytest.mark.parametrize("markdown", ["> " * 400 + "深\n", "".join("  " * i + "- 项\n" for i in range(300))], ids=["quotes", "lists"])
+def test_markdown_nested_beyond_the_limit_is_an_error_in_check_and_build(project: Callable[[str], Path], cli: Cli, markdown: str) -> None:
+    root = project("minimal")
+    (root / "manuscript" / "02-deep.md").write_text(markdown, encoding="utf-8")
+    for command in (("check",), ("build", "--format", "html")):
+        code, out, err = cli(*command, "-C", str(root))
+        assert code == 1 and "manuscript:1:1: error: the Markdown is nested too deeply" in out + err and "Traceback" not in err
+
+
+def test_a_huge_number_in_the_markdown_is_no_crash(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "manuscript" / "02-list.md").write_text("9" * 5000 + ". 一项\n2. 二项\n", encoding="utf-8")
+    assert cli("build", "-C", str(root), "--format", "html")[0] == 0
+
+
+def test_csl_json_nested_too_deeply_is_an_error(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    (root / "references" / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and "references/deep.json:1:1: error: CSL-JSON nested too deeply" in out and "Traceback" not in err
+
+
+def test_editor_mode_bounds_typed_ranges_and_numbers(tmp_path: Path, cli: Cli) -> None:
+    paper = tmp_path / "paper.txt"
+    paper.write_text("见[1-999999]。另见[1-2000000000]与[" + "9" * 5000 + "]。\n", encoding="utf-8")
+    code, out, err = cli("check", str(paper))
+    assert code == 1 and "Traceback" not in err
+    assert "invalid range [1-999999]: it spans more than 2000 references" in out, "ranges are bounded, not expanded"
+    assert "2000000000" not in out, "a number of more than six digits is no citation"

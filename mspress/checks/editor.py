@@ -13,10 +13,13 @@ from mspress.text import normalise
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _DASH = "–—~～\\-"
-_GROUP = re.compile(rf"(?P<open>[\[［])\s*(?P<body>\d+(?:\s*[,，、{_DASH}]\s*\d+)*)\s*(?P<close>[\]］])")
-_BARE = re.compile(rf"^\s*(?P<body>\d+(?:\s*[,，、{_DASH}]\s*\d+)*)\s*$")
+MAX_RANGE = 2000
+"""A typed range longer than any reference list is a typo (or an attack on memory), not thousands of citations."""
+# Numbers of at most six digits: a longer one is no citation (and would not convert in bounded time).
+_GROUP = re.compile(rf"(?P<open>[\[［])\s*(?P<body>\d{{1,6}}(?:\s*[,，、{_DASH}]\s*\d{{1,6}})*)\s*(?P<close>[\]］])")
+_BARE = re.compile(rf"^\s*(?P<body>\d{{1,6}}(?:\s*[,，、{_DASH}]\s*\d{{1,6}})*)\s*$")
 _HEADING = re.compile(r"^[#\s*]*(参\s*考\s*文\s*献|references|reference list|bibliography|literature cited)[\s:：*]*$", re.I)
-_ENTRY = re.compile(r"^\s*(?:[\[［]\s*(?P<a>\d+)\s*[\]］]|(?P<b>\d+)\s*[.．、)）]\s)\s*(?P<text>.*)$")
+_ENTRY = re.compile(r"^\s*(?:[\[［]\s*(?P<a>\d{1,6})\s*[\]］]|(?P<b>\d{1,6})\s*[.．、)）]\s)\s*(?P<text>.*)$")
 _ABSTRACT = re.compile(r"^[\s#*]*[【\[［(（]?\s*(摘\s*要|abstract|summary)\s*([】\]］)）:：]|$)", re.I)
 _DOI = re.compile(r"10\.\d{4,9}/[^\s,;，；]+")
 _NARRATIVE_WORDS = ("文献", "参考文献", "ref.", "Ref.", "reference", "Reference")
@@ -92,6 +95,9 @@ def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic],
         parts = [p.strip() for p in re.split(f"[{_DASH}]", item)]
         if len(parts) == 2:
             first, last = int(parts[0]), int(parts[1])
+            if last - first > MAX_RANGE:
+                diagnostics.append(Diagnostic("invalid-range", ERROR, f"invalid range {raw}: it spans more than {MAX_RANGE} references", where))
+                return None
             if first == 0 or last < first or first == last:
                 fix = "numbers start at 1" if first == 0 else (f"write [{last}-{first}]" if last < first else f"write [{first}]")
                 diagnostics.append(Diagnostic("invalid-range", ERROR, f"invalid range {raw}: {fix}", where))

@@ -29,11 +29,20 @@ ROLES = {"author": "author", "editor": "editor", "translator": "translator", "co
 _NOCASE = re.compile(r'<span class="nocase">(.*?)</span>')
 
 
+def bounded_int(digits: str) -> int:
+    """A JSON integer; one too long for any date, page or count is kept as 0 rather than converted for ever."""
+    return int(digits) if len(digits) <= 18 else 0
+
+
 def parse_csl_json(text: str, path: Path, into: dict[str, Reference], problems: list[Diagnostic]) -> None:
     try:
-        items = json.loads(text)
+        items = json.loads(text, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
         problems.append(Diagnostic("bib-syntax", Severity.ERROR, f"malformed CSL-JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)))
+        return
+    except RecursionError:
+        problems.append(Diagnostic("bib-syntax", Severity.ERROR, "CSL-JSON nested too deeply for a library: an item is a flat object",
+                                   Location(path)))
         return
     if isinstance(items, dict):
         items = [items]

@@ -17,6 +17,7 @@ Positions = dict[tuple[Any, ...], Location]
 def parse_yaml(text: str, path: Path) -> tuple[Any, Positions]:
     """Safe-load YAML (no tags, no code) and remember where each value starts."""
     try:
+        _refuse_aliases_and_depth(text, path)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -33,6 +34,26 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, Positions]:
         mark = exc.problem_mark
         raise ManuscriptError(Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
                               f"unsupported YAML value: {exc.problem}") from None
+
+
+MAX_DEPTH = 20
+"""metadata.yaml is three levels deep; deeper nesting is a mistake or an attack on the stack."""
+
+
+def _refuse_aliases_and_depth(text: str, path: Path) -> None:
+    """Aliases (``*name``) can multiply a small file into billions of values; metadata needs none."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        mark = event.start_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        if isinstance(event, yaml.AliasEvent):
+            raise ManuscriptError(where, "YAML aliases (*name) are not read in metadata.yaml: write the value out")
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ManuscriptError(where, f"metadata.yaml is nested more than {MAX_DEPTH} levels deep: it needs three")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
 
 
 def _build(node: yaml.Node, key: tuple[Any, ...], path: Path, positions: Positions) -> Any:
