@@ -192,3 +192,96 @@ def test_editor_mode_bounds_typed_ranges_and_numbers(tmp_path: Path, cli: Cli) -
     assert code == 1 and "Traceback" not in err
     assert "invalid range [1-999999]: it spans more than 2000 references" in out, "ranges are bounded, not expanded"
     assert "2000000000" not in out, "a number of more than six digits is no citation"
+
+
+def test_journal_names_print_as_typed_in_the_running_head_and_cannot_break_out(project: Callable[[str], Path], cli: Cli) -> None:
+    import fitz
+
+    root = project("minimal")
+    meta = root / "manuscript" / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8").replace("name: {zh: 测试学报, en: Journal of Tests}",
+                                                   'name: {zh: "测试&学报", en: "Tests & Trials\\"; } body { color: red } </style>"}')
+    meta.write_text(text.replace('volume: "5"', 'volume: "5\\n}"'), encoding="utf-8")
+    (root / "manuscript" / "02-long.md").write_text("# 长文\n\n" + "这是为了多页而写的一段很长的中文正文。" * 400 + "\n", encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "pdf", "--format", "html")
+    assert code == 0, err
+    with fitz.open(root / "output" / "manuscript.pdf") as pdf:
+        heads = "".join(page.get_text() for page in list(pdf)[1:3])
+    assert "测试&学报" in heads and 'Tests & Trials"; } body { color: red } </style>' in heads and "&amp;" not in heads
+    html = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
+    assert html.count("</style>") == 1, "the name cannot close the page's style element"
+
+
+def test_debris_of_a_killed_build_is_removed_by_the_next(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    output = root / "output"
+    output.mkdir()
+    old, fresh = output / ".manuscript.html.0123456789ab", output / ".manuscript.html.ba9876543210"
+    for debris in (old, fresh):
+        debris.write_bytes(b"half a file")
+    os.utime(old, (1, 1))
+    assert cli("build", "-C", str(root), "--format", "html")[0] == 0
+    assert not old.exists() and fresh.exists(), "an old temporary file is debris; a fresh one may be another build's"
+
+
+def test_a_full_disk_leaves_the_old_outputs_together(project: Callable[[str], Path], cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from mspress.writers import output as writer
+
+    root = project("minimal")
+    assert cli("build", "-C", str(root), "--format", "html", "--format", "docx")[0] == 0
+    before = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
+    (root / "manuscript" / "01-introduction.md").write_text("# 引言\n\n改过的正文[@wang2020]。\n", encoding="utf-8")
+    real_fdopen = os.fdopen
+    calls = []
+
+    def full_disk_on_second(fd: int, *args: object, **kwargs: object) -> object:
+        calls.append(fd)
+        if len(calls) == 2:
+            os.close(fd)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+
+    class DiskFillsUp:
+        """The writer's os module, whose second file write finds the disk full."""
+
+        fdopen = staticmethod(full_disk_on_second)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+    monkeypatch.setattr(writer, "os", DiskFillsUp())
+    code, _, err = cli("build", "-C", str(root), "--format", "html", "--format", "docx")
+    assert code == 2 and "No space left on device" in err and len(err.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (root / "output").iterdir()} == before, "the old set, and no temporary file"
+
+
+def png(width: int, height: int, corrupt: bool = False) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) ^ (1 if corrupt and kind == b"IDAT" else 0)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = zlib.compress(b"".join(b"\0" + b"\x80" * width for _ in range(min(height, 4))))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("data,message", [
+    (png(8, 8, corrupt=True), "figure 'figures/bad.png' is not a readable image"),
+    (png(40000, 40000), "figure 'figures/bad.png' has far more than 50 megapixels, the limit"),
+    (png(8000, 8000), "figure 'figures/bad.png' is 8000×8000 pixels, over the 50-megapixel limit"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<rect width='1' height='1'/>" * 200_000 + b"</svg>", None),
+], ids=["corrupt-png", "decompression-bomb", "huge-png", "huge-svg"])
+def test_a_figure_no_reader_could_show_is_an_error_before_the_build(project: Callable[[str], Path], cli: Cli, data: bytes, message: str | None) -> None:
+    root = project("minimal")
+    name = "bad.svg" if data.startswith(b"<svg") else "bad.png"
+    (root / "manuscript" / "figures" / name).write_bytes(data)
+    (root / "manuscript" / "02-fig.md").write_text(f"见@fig:bad。\n\n![坏图](figures/{name}){{#fig:bad}}\n", encoding="utf-8")
+    expected = message or "figure 'figures/bad.svg' is a 5 MB SVG, over the 5 MB limit"
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and expected in out
+    code, out, err = cli("build", "-C", str(root), "--format", "pdf")
+    assert code == 1 and expected in err and not (root / "output" / "manuscript.pdf").exists()

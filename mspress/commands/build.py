@@ -11,7 +11,7 @@ from mspress.errors import Diagnostic, ManuscriptErrors, Severity
 from mspress.model import Numbering
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
-from mspress.writers.output import write_atomic
+from mspress.writers.output import write_all
 
 if TYPE_CHECKING:
     from mspress.transform.document import ResolvedDocument
@@ -72,5 +72,5 @@ def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFi
         warnings += more
     # Written only once every output is made, so a failure leaves the last good set together.
     output_folder_inside(settings)
-    outputs = tuple(write_atomic(settings.output_path / f"{settings.output_name}.{fmt}", data) for fmt, data in contents.items())
+    outputs = write_all({settings.output_path / f"{settings.output_name}.{fmt}": data for fmt, data in contents.items()})
     return BuildResult(outputs, document.numbering, warnings)

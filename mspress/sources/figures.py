@@ -32,8 +32,41 @@ def figure_problem(root: Path, target: str) -> str | None:
         return f"figure {target!r}: use SVG, PNG, JPEG, GIF or WebP"
     if not path.is_file():
         return f"figure file not found: {target} (paths are relative to manuscript/)"
-    if path.stat().st_size > MAX_IMAGE_BYTES:
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
         return f"figure {target!r} is larger than 20 MB"
+    if path.suffix.lower() == ".svg":
+        return f"figure {target!r} is a {size // (1024 * 1024)} MB SVG, over the 5 MB limit: simplify it or save it as PNG" \
+            if size > MAX_SVG_BYTES else None
+    return raster_problem(path, target)
+
+
+MAX_SVG_BYTES = 5 * 1024 * 1024
+"""An SVG is drawn element by element: a drawing this large takes minutes to typeset."""
+MAX_PIXELS = 50_000_000
+"""A figure printed 17 cm wide at 600 dpi has 16 megapixels; more is a mistake, or a decompression bomb."""
+
+
+def raster_problem(path: Path, target: str) -> str | None:
+    """A PNG, JPEG, GIF or WebP that a reader could not show (broken, or too many pixels), said before the build."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    return (f"figure {target!r} is {width}×{height} pixels, over the {MAX_PIXELS // 1_000_000}-megapixel limit: "
+                            "save it smaller (300 dpi at its printed size is enough)")
+                image.verify()
+    except Image.DecompressionBombError:
+        return (f"figure {target!r} has far more than {MAX_PIXELS // 1_000_000} megapixels, the limit: "
+                "save it smaller (300 dpi at its printed size is enough)")
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"figure {target!r} is not a readable image ({exc}): export it again"
     return None
 
 

@@ -188,9 +188,14 @@ def environment(settings: Settings) -> SandboxedEnvironment:
     return env
 
 
-def css_string(value: object) -> str:
-    """Text safe inside a double-quoted CSS string."""
-    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+def css_string(value: object) -> Any:
+    """Text for inside a double-quoted CSS string in a <style> element: CSS-escaped, not HTML-escaped (a style
+    element is raw text, where ``&amp;`` would print as such), and unable to close the string or the element."""
+    from markupsafe import Markup
+
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    escaped = "".join(f"\\{ord(c):X} " if c in '\\"<>\n\r\f' or ord(c) < 0x20 else c for c in text)
+    return Markup(escaped)
 
 
 READER_SCRIPT = "reader.js"

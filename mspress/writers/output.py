@@ -1,31 +1,70 @@
-"""The one way mspress writes a file: whole, then renamed over the old one, with the user's umask."""
+"""The one way mspress writes its outputs: every file whole to a temporary name first, then all renamed over the
+old ones, with the user's umask. Readers see the old set or the new one; a failure (a full disk) leaves the old."""
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 
 from mspress.errors import InputUnreadable, Location
+
+STALE_AFTER = 60
+"""Seconds after which a temporary file is debris from a killed build (a build writes its files in far less)."""
 
 
 class OutputUnwritable(InputUnreadable):
     """The output cannot be written (a file where a folder should be, no permission, a full disk): exit 2."""
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Readers see the old file or the new one, never half of one; mode 0666 less the umask (0644 typically)."""
-    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}"
+def _temporary(path: Path) -> Path:
+    return path.parent / f".{path.name}.{os.urandom(6).hex()}"
+
+
+def write_all(outputs: dict[Path, bytes]) -> tuple[Path, ...]:
+    """Write every output, or none: all temporary files first, then the renames (mode 0666 less the umask)."""
+    written: dict[Path, Path] = {}
+    current = next(iter(outputs), Path("output"))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # os.open applies the umask itself: no need to change the process's umask to learn it.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
+        for path, data in outputs.items():
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_debris(path)
+            tmp = _temporary(path)
+            # os.open applies the umask itself: no need to change the process's umask to learn it.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            written[path] = tmp
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+        for path, tmp in list(written.items()):
+            current = path
             os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            del written[path]
     except OSError as exc:
-        raise OutputUnwritable(Location(path), f"cannot write {path}: {exc.strerror}; check that {path.parent} is a writable folder",
-                               "output") from None
-    return path
+        raise OutputUnwritable(Location(current), f"cannot write {current}: {exc.strerror}; check that {current.parent} is a "
+                               "writable folder with free space", "output") from None
+    finally:
+        for tmp in written.values():
+            tmp.unlink(missing_ok=True)
+    return tuple(outputs)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """One file, whole or not at all."""
+    return write_all({path: data})[0]
+
+
+def remove_debris(path: Path) -> None:
+    """Remove the temporary files a killed build left beside ``path`` (only old ones: another build may be writing)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{12}}")
+    now = time.time()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+                os.unlink(entry.path)
+        except OSError:
+            continue
