@@ -42,10 +42,18 @@ def executable() -> str:
     return found
 
 
+TIME_LIMIT = 25
+"""Seconds one pandoc run may take: the 100-times example reads in 2 s; pandoc's Markdown reader is quadratic on a few
+inputs no article has (tens of thousands of backticks or brackets in a row)."""
+
+
 def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes:
-    """Run pandoc in its sandbox (no file or network access from the document)."""
+    """Run pandoc in its sandbox (no file or network access from the document), for at most ``TIME_LIMIT`` seconds."""
     try:
-        done = subprocess.run([executable(), "--sandbox", *args], input=source, capture_output=True, check=False)
+        done = subprocess.run([executable(), "--sandbox", *args], input=source, capture_output=True, check=False, timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        raise ManuscriptError(Location(Path("manuscript")), f"pandoc could not {what} within {TIME_LIMIT} s, the limit: look for a long run of ` [ * or _ "
+                              "characters (pandoc's reader slows down on them) and remove it", "too-slow") from None
     except OSError as exc:
         raise SetupError(f"cannot run pandoc: {exc.strerror}") from None
     if done.returncode != 0:

@@ -285,3 +285,51 @@ def test_a_figure_no_reader_could_show_is_an_error_before_the_build(project: Cal
     assert code == 1 and expected in out
     code, out, err = cli("build", "-C", str(root), "--format", "pdf")
     assert code == 1 and expected in err and not (root / "output" / "manuscript.pdf").exists()
+
+
+@pytest.mark.parametrize("character", ["`", "[", "*"])
+def test_runs_that_would_stall_pandoc_are_refused_at_once(project: Callable[[str], Path], cli: Cli, character: str) -> None:
+    import time
+
+    root = project("minimal")
+    (root / "manuscript" / "02-run.md").write_text("正文" + character * 60_000 + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and f"manuscript/02-run.md:1:3: error: 60,000 {character!r} characters in a row" in out
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("template,message", [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "the templates took more than 20 s to render"),
+    ("{{ 'a' * 10000000000 }}", "repeating a text or list to 10,000,000,000 items is beyond the limit"),
+    ("{{ 2 ** 100000000 }}", "a power of 100000000 is beyond what a template needs"),
+], ids=["endless-loop", "memory", "power"])
+def test_a_template_cannot_loop_for_ever_or_exhaust_memory(project: Callable[[str], Path], cli: Cli, template: str, message: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from mspress.writers import html
+
+    monkeypatch.setattr(html, "TEMPLATE_SECONDS", 1)
+    root = project("minimal")
+    (root / "templates").mkdir()
+    (root / "templates" / "article.html.j2").write_text(template, encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    expected = message.replace("20 s", "1 s")
+    assert code == 1 and expected in err and "Traceback" not in err and not (root / "output" / "manuscript.html").exists()
+
+
+def test_ten_thousand_citations_of_two_thousand_references_build_in_ten_seconds(project: Callable[[str], Path], cli: Cli) -> None:
+    import random
+    import time
+
+    root = project("minimal")
+    (root / "references" / "many.bib").write_text("".join(
+        f"@article{{r{i},\n  author = {{Author{i}, A. and Other, B.}},\n  title = {{Title number {i}}},\n  journal = {{Journal}},\n"
+        f"  year = {{2020}},\n  volume = {{1}},\n  pages = {{1--2}},\n}}\n\n" for i in range(2000)), encoding="utf-8")
+    pick = random.Random(1).randrange
+    sentences = [f"一句引用[@r{pick(2000)}; @r{pick(2000)}]。另一句[@r{pick(2000)}]。" for _ in range(2700)]
+    first = "".join(f"[@r{i}]" for i in range(2000))
+    (root / "manuscript" / "02-many.md").write_text("# 多\n\n" + first + "\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 0, err
+    assert time.perf_counter() - start < 10

@@ -2,6 +2,7 @@
 before it loads the rest, so the parse overlaps Python's start-up)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -46,8 +47,18 @@ def read_manuscript(root: Path) -> ManuscriptFiles:
     return ManuscriptFiles((zh, en), sections, tuple(problems), parse_parts([zh, en, *sections]))
 
 
+LONG_RUN = re.compile(r"([`\[\]*_<>])\1{499,}")
+"""500 or more of one of these in a row: no article has them, and pandoc's reader takes minutes over them."""
+
+
 def _source(path: Path, name: str, root: Path) -> SourceText:
-    return SourceText(name, relative_to(path, root), read_text(path, root))
+    rel = relative_to(path, root)
+    text = read_text(path, root)
+    run = LONG_RUN.search(text)
+    if run:
+        raise ManuscriptError(Location.in_text(rel, text, run.start()), f"{len(run.group(0)):,} {run.group(1)!r} characters in a row: "
+                              "pandoc's reader slows down to minutes on such runs; remove it", "too-slow")
+    return SourceText(name, rel, text)
 
 
 def _abstract(path: Path, root: Path, lang: str, problems: list[Diagnostic]) -> SourceText:

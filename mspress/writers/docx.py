@@ -4,7 +4,6 @@ first-page notes as an unnumbered footnote, three-line tables, and a PNG beside 
 """
 from __future__ import annotations
 
-import copy
 import io
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from mspress import pandoc
 from mspress.config import LabelSet
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Lang, Metadata
-from mspress.transform.ast import Node, div, link, para, superscript, text
+from mspress.transform.ast import Node, clone, div, link, para, superscript, text
 from mspress.transform.document import ResolvedDocument
 from mspress.writers.word_styles import W
 
@@ -56,11 +55,11 @@ def docx_bytes(document: ResolvedDocument) -> tuple[bytes, tuple[Diagnostic, ...
 
 def word_document(document: ResolvedDocument) -> dict[str, Any]:
     """Front matter as the journal prints it, then the body and the reference list (``pandoc_document()``'s)."""
-    whole = copy.deepcopy(document.pandoc_document())  # the gaps added below are the Word file's alone
+    whole = clone(document.pandoc_document())  # the gaps added below are the Word file's alone
     labels = document.settings.journal.labels
     meta = document.metadata
-    blocks = front_matter(meta, labels.zh, "zh", copy.deepcopy(document.parts["abstract.zh"]))
-    blocks += front_matter(meta, labels.en, "en", copy.deepcopy(document.parts["abstract.en"]))
+    blocks = front_matter(meta, labels.zh, "zh", clone(document.parts["abstract.zh"]))
+    blocks += front_matter(meta, labels.en, "en", clone(document.parts["abstract.en"]))
     blocks += [_in_style("Bibliography", [b]) if _is_reference_list(b) else b for b in whole["blocks"] if not _is_abstract(b)]
     _space_after_labels(blocks)
     return {**whole, "meta": {}, "blocks": blocks}

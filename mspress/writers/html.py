@@ -5,12 +5,14 @@ Templates are looked up in the project's ``templates/``, then the journal's, the
 from __future__ import annotations
 
 import base64
-import copy
+import contextlib
 import hashlib
 import os
 import re
+import signal
+import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from mspress import pandoc
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
-from mspress.transform.ast import Node, div, link, plain_text, text
+from mspress.transform.ast import Node, clone, div, link, plain_text, text
 from mspress.transform.document import ResolvedDocument
 
 PAGE_TEMPLATE = "article.html.j2"
@@ -57,7 +59,7 @@ class Page:
 
 def page_of(document: ResolvedDocument) -> Page:
     journal = document.settings.journal
-    parts, references = copy.deepcopy(document.parts), copy.deepcopy(document.references)
+    parts, references = clone(document.parts), clone(document.references)
     link_citations_both_ways(parts, references, document.numbering.numbers)
     contents = tuple(Heading(b["c"][0], b["c"][1][0], _heading_text(b["c"][2])) for name in document.body for b in parts[name]
                      if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
@@ -179,10 +181,34 @@ class ProjectTemplates(jinja2.FileSystemLoader):
                                   "template-error") from None
 
 
+MAX_SEQUENCE = 1_000_000
+"""The longest string or list a template may make with ``*``."""
+TEMPLATE_SECONDS = 20
+"""How long rendering the page may take: a template that loops for ever is stopped with an error."""
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no attribute or file access), plus bounds on what a template can make: ``'a' * 10**10``
+    and ``2 ** 10**9`` are errors instead of exhausting memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        from jinja2.exceptions import SecurityError
+
+        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise SecurityError(f"a power of {right} is beyond what a template needs")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, str | list | tuple) and isinstance(count, int) and len(sequence) * count > MAX_SEQUENCE:
+                    raise SecurityError(f"repeating a text or list to {len(sequence) * count:,} items is beyond the limit of {MAX_SEQUENCE:,}")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(settings: Settings) -> SandboxedEnvironment:
     # Sandboxed: project templates come with manuscripts an editor did not write.
     loader = ProjectTemplates(settings)
-    env = SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+    env = LimitedSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
     return env
@@ -213,8 +239,9 @@ def render_page(settings: Settings, metadata: Metadata, page: Page, medium: str)
                                "script": script, "script_hash": f"sha256-{digest}",
                                "pdf_name": f"{settings.output_name}.pdf" if "pdf" in settings.formats else ""}
     try:
-        css = env.get_template(f"{medium}.css").render(**context)
-        return env.get_template(PAGE_TEMPLATE).render(**context, css=css, markup=_markup)
+        with _time_limit(TEMPLATE_SECONDS, Location(Path("templates") / PAGE_TEMPLATE)):
+            css = env.get_template(f"{medium}.css").render(**context)
+            return env.get_template(PAGE_TEMPLATE).render(**context, css=css, markup=_markup)
     except jinja2.TemplateSyntaxError as exc:
         where = Location(_template_path(root, exc.filename), exc.lineno or 1)
         raise ManuscriptError(where, f"template syntax error: {exc.message}", "template-error") from None
@@ -222,6 +249,26 @@ def render_page(settings: Settings, metadata: Metadata, page: Page, medium: str)
         raise ManuscriptError(_failing_template(root, exc), f"template uses an undefined value: {exc.message}", "template-error") from None
     except jinja2.TemplateError as exc:
         raise ManuscriptError(_failing_template(root, exc), f"template error: {exc.message}", "template-error") from None
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int, where: Location) -> Iterator[None]:
+    """Stop the block with a user error after ``seconds`` (a timer signal: only in the main thread, where builds run)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ManuscriptError(where, f"the templates took more than {seconds} s to render, the limit: look for a loop that "
+                              "never ends", "template-error")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _markup(fragment: str) -> Any:
