@@ -80,7 +80,7 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
             numbers = _expand(body, line.text[start:end], where, diagnostics, min_run)
             if numbers is None:
                 continue
-            before = line.text[:start].rstrip()
+            before = line.text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
             yield TypedCitation(tuple(numbers), line.text[start:end], where, full, line.in_superscript(start, end),
                                 before.endswith(_NARRATIVE_WORDS))
 

@@ -76,10 +76,14 @@ _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd"
 
 def _html(text: str) -> list[Line]:
     import lxml.html
+    from lxml import etree
 
     if not text.strip():
         return []
-    root = lxml.html.document_fromstring(text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, etree.XMLSyntaxError):
+        return []  # only a comment, or nothing an HTML parser keeps: no text to check
     for bad in cast(list[Any], root.xpath("//script|//style|//head")):
         bad.drop_tree()
     lines = []
@@ -118,6 +122,7 @@ MAX_RATIO = 200
 def _docx(data: bytes, shown: Path) -> list[Line]:
     import io
     import zipfile
+    import zlib
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -136,7 +141,7 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
                               + f"; the limits are {MAX_UNPACKED_BYTES // (1024 * 1024)} MB and {MAX_RATIO}:1")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, EOFError, zlib.error) as exc:
         raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
     body = getattr(document.element, "body", None)
     if body is None:

@@ -30,6 +30,8 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, Positions]:
         return {}, positions
     try:
         return _build(node, (), path, positions), positions
+    except ValueError as exc:  # a number of thousands of digits: Python refuses to convert it
+        raise ManuscriptError(Location(path), f"a value metadata.yaml cannot hold: {exc}; write a shorter number") from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise ManuscriptError(Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),

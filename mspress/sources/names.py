@@ -53,7 +53,8 @@ class NameList(Sequence[Name]):
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self._parts = _split_names(raw)
+        # A part with no letter or digit (``~``, ``.``) is no name: ``Smith, J. and ~`` lists one person.
+        self._parts = [part for part in _split_names(raw) if any(c.isalnum() for c in part)]
         self._parsed: dict[int, Name] = {}
 
     def __len__(self) -> int:
@@ -123,8 +124,8 @@ def parse_name(raw: str) -> Name:
         particle, family = _split_von(parts[0])
         return Name(family, decode(parts[1]), particle, given_raw=parts[1])
     words = split_top_level(raw, _SPACE)
-    if len(words) == 1:
-        return Name(family=decode(words[0]))
+    if len(words) <= 1:  # one word, or none (a name of only ~ or spaces)
+        return Name(family=decode(words[0] if words else raw).strip())
     first_lower = next((i for i, w in enumerate(words[:-1]) if _is_lower(w)), None)
     if first_lower is None:
         return Name(family=decode(words[-1]), given=decode(" ".join(words[:-1])), given_raw=" ".join(words[:-1]))

@@ -161,24 +161,29 @@ def fragments(parts: dict[str, list[Node]], references: list[Node], api_version:
     return {named[int(pieces[i])][0]: pieces[i + 1].strip() for i in range(1, len(pieces), 2)}
 
 
-class ProjectTemplates(jinja2.FileSystemLoader):
-    """Templates read through the project's one read path: a link to a file outside the project (or mspress) is
-    refused, so is a FIFO or a file over the size limit."""
+class ProjectTemplates(jinja2.BaseLoader):
+    """Templates looked up project > journal > packaged, and read through the project's one read path: a link to a
+    file outside the project (or mspress), a FIFO, a file over the size limit or not UTF-8 is an error."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__([str(d) for d in settings.template_dirs])
-        self.root = settings.root
+        self.folders, self.root = settings.template_dirs, settings.root
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        from mspress.sources.files import read_bytes
+        from jinja2.loaders import split_template_path
 
-        _, filename, uptodate = super().get_source(environment, template)
-        data = read_bytes(Path(filename), self.root)
-        try:
-            return data.decode("utf-8"), filename, uptodate
-        except UnicodeDecodeError:
-            raise ManuscriptError(Location(relative_to(Path(filename), self.root)), "template is not valid UTF-8: save it as UTF-8",
-                                  "template-error") from None
+        from mspress.sources.files import present, read_bytes
+
+        pieces = split_template_path(template)  # refuses ``..``
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if present(path) and not path.is_dir():
+                data = read_bytes(path, self.root)
+                try:
+                    return data.decode("utf-8"), str(path), lambda: False
+                except UnicodeDecodeError:
+                    raise ManuscriptError(Location(relative_to(path, self.root)), "template is not valid UTF-8: save it as UTF-8",
+                                          "template-error") from None
+        raise jinja2.TemplateNotFound(template)
 
 
 MAX_SEQUENCE = 1_000_000

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
-from mspress.errors import InputUnreadable, Location
-
-STALE_AFTER = 60
-"""Seconds after which a temporary file is debris from a killed build (a build writes its files in far less)."""
+from mspress.errors import Location, ManuscriptError
 
 
-class OutputUnwritable(InputUnreadable):
-    """The output cannot be written (a file where a folder should be, no permission, a full disk): exit 2."""
+class OutputUnwritable(ManuscriptError):
+    """The output cannot be written (a file where a folder should be, no permission, a full disk): exit 1, as for
+    any build that could not finish; the last good outputs stay."""
 
 
 def _temporary(path: Path) -> Path:
-    return path.parent / f".{path.name}.{os.urandom(6).hex()}"
+    """``.manuscript.html.<pid>-<random>``: the process that writes it is named, so debris of a killed one is known."""
+    return path.parent / f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}"
 
 
 def write_all(outputs: dict[Path, bytes]) -> tuple[Path, ...]:
@@ -55,16 +53,29 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
 
 def remove_debris(path: Path) -> None:
-    """Remove the temporary files a killed build left beside ``path`` (only old ones: another build may be writing)."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{12}}")
-    now = time.time()
+    """Remove the temporary files that a build killed while writing left beside ``path`` (those of a process that
+    is still running are another build's, and stay)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)-[0-9a-f]{{12}}")
     try:
         entries = list(os.scandir(path.parent))
     except OSError:
         return
     for entry in entries:
-        try:
-            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+        match = pattern.fullmatch(entry.name)
+        if match and not _running(int(match.group(1))) and entry.is_file(follow_symlinks=False):
+            try:
                 os.unlink(entry.path)
-        except OSError:
-            continue
+            except OSError:
+                continue
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: leave its files
+    return True
