@@ -3,13 +3,14 @@ points elsewhere, zip bombs. Each is refused with one line naming the file, noth
 or written, and nothing hangs."""
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.hostile_files import png, zipped
 
 Cli = Callable[..., tuple[int, str, str]]
 SECRET = "SECRET-OUTSIDE-THE-PROJECT"
@@ -98,12 +99,6 @@ def test_an_output_folder_linked_out_is_refused_and_nothing_is_written_there(pro
     assert list(target.iterdir()) == []
 
 
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in members.items():
-            package.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_editor_mode_refuses_a_zip_bomb(tmp_path: Path, cli: Cli) -> None:
@@ -260,16 +255,6 @@ def test_a_full_disk_leaves_the_old_outputs_together(project: Callable[[str], Pa
     assert {p.name: p.read_bytes() for p in (root / "output").iterdir()} == before, "the old set, and no temporary file"
 
 
-def png(width: int, height: int, corrupt: bool = False) -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) ^ (1 if corrupt and kind == b"IDAT" else 0)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = zlib.compress(b"".join(b"\0" + b"\x80" * width for _ in range(min(height, 4))))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
 @pytest.mark.parametrize("data,message", [

@@ -11,11 +11,9 @@ import base64
 import os
 import shutil
 import socket
-import struct
 import threading
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.hostile_files import png, zipped
 
 SECRET = "SECRET-OUTSIDE-THE-PROJECT"
 LAST_GOOD = b"LAST GOOD OUTPUT"
@@ -101,23 +100,8 @@ def meta(old: str, new: str) -> Setup:
     return setup
 
 
-def png(width: int, height: int, corrupt: bool = False) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) ^ (1 if corrupt and kind == b"IDAT" else 0)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = zlib.compress(b"".join(b"\0" + b"\x80" * min(width, 64) for _ in range(min(height, 4))))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
-def zipped(members: dict[str, bytes]) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in members.items():
-            package.writestr(name, data)
-    return buffer.getvalue()
 
 
 def docx_members() -> dict[str, bytes]:
