@@ -4,6 +4,7 @@ or written, and nothing hangs."""
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -321,3 +322,53 @@ def test_ten_thousand_citations_of_two_thousand_references_build_in_ten_seconds(
     code, _, err = cli("build", "-C", str(root), "--format", "html")
     assert code == 0, err
     assert time.perf_counter() - start < 10
+
+
+@pytest.mark.parametrize("after", [0.3, 0.8, 1.2, 1.6, 2.2])
+def test_kill_9_during_a_build_leaves_complete_outputs_and_the_next_build_no_debris(project: Callable[[str], Path], after: float) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = project("minimal")
+    command = [sys.executable, "-m", "mspress", "build", "-C", str(root), "--format", "html", "--format", "pdf", "--format", "docx"]
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run(command, check=True, capture_output=True, cwd=repo)
+    (root / "manuscript" / "01-introduction.md").write_text("# 引言\n\n改过的正文[@wang2020]。\n", encoding="utf-8")
+    build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=repo)
+    time.sleep(after)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+
+    def complete(folder: Path) -> None:
+        assert (folder / "manuscript.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+        pdf = (folder / "manuscript.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+        assert zipfile.is_zipfile(folder / "manuscript.docx")
+
+    complete(root / "output")
+    subprocess.run(command, check=True, capture_output=True, cwd=repo)
+    complete(root / "output")
+    assert sorted(p.name for p in (root / "output").iterdir()) == ["manuscript.docx", "manuscript.html", "manuscript.pdf"], "no debris"
+
+
+def test_time_grows_linearly_with_the_size_of_a_section(project: Callable[[str], Path], cli: Cli) -> None:
+    import statistics
+    import time
+
+    paragraph = "这是一段带引用的正文[@wang2020]，另有多篇文献[@smith2019; @lee2018]与*强调*和`代码`。\n\n"
+
+    def seconds(paragraphs: int) -> float:
+        root = project("minimal")  # a fresh copy each time (removed below)
+        (root / "manuscript" / "02-long.md").write_text("# 长\n\n" + paragraph * paragraphs, encoding="utf-8")
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            assert cli("build", "-C", str(root), "--format", "html")[0] == 0
+            runs.append(time.perf_counter() - start)
+        shutil.rmtree(root)
+        return statistics.median(runs)
+
+    small, large = seconds(300), seconds(3000)
+    assert large <= 12 * small, f"10× the text took {large / small:.1f}× the time"

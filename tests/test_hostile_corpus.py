@@ -166,6 +166,7 @@ IMAGES = {
     "image-outside": ("![图](../../../../etc/passwd)", 1, "is outside the project"),
     "image-reference-style": ("![图][p]\n\n[p]: ../../../../etc/passwd", 1, "is outside the project"),
     "image-protocol-relative": ("![图](//127.0.0.1:PORT/x.png)", 1, "is not a project file"),
+    "image-nul-in-path": ("![图](figures/de\u0000mo.svg)", 1, "contains a NUL character"),  # found by scripts/fuzz.py
     "image-data-svg-script": ("![图](data:image/svg+xml;base64," + base64.b64encode(b"<svg onload='window.__pwned=1'/>").decode() + ")",
                               1, "figure data of type 'image/svg+xml'"),
     "image-data-png": ("见@fig:d。\n\n![图](data:image/png;base64," + base64.b64encode(png(4, 4)).decode() + "){#fig:d}", 0, None),

@@ -23,6 +23,8 @@ def figure_problem(root: Path, target: str) -> str | None:
     if target.startswith("data:"):
         media = target[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
         return None if media in RASTER_TYPES else f"figure data of type {media or 'unknown'!r}: embed PNG, JPEG, GIF or WebP, or use a file"
+    if "\0" in target:
+        return f"figure path {target!r} contains a NUL character: retype it"
     if url_scheme(target) is not None or target.startswith("//"):
         return f"figure {target!r} is not a project file: copy it under manuscript/figures/"
     path = figure_path(root, target)
