@@ -92,9 +92,14 @@ def relative_to(path: Path, root: Path) -> Path:
     """``path`` relative to ``root`` for messages, unchanged when outside it."""
     # The path as named (a link stays a link): a message names the file the user has, not where it points.
     named, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    for candidate, against in ((named, base), (named, base.resolve()), (path.resolve(), base.resolve())):
-        if candidate.is_relative_to(against):
-            return candidate.relative_to(against)
+    if named.is_relative_to(base):
+        return named.relative_to(base)
+    try:
+        for candidate, against in ((named, base.resolve()), (path.resolve(), base.resolve())):
+            if candidate.is_relative_to(against):
+                return candidate.relative_to(against)
+    except (OSError, RuntimeError):  # a link that loops
+        pass
     return path
 
 

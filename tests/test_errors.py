@@ -41,7 +41,7 @@ BODY = "manuscript/01-introduction.md"
         (BODY, "如@fig:demo所示", "如@fig:dmeo所示",
          "manuscript/01-introduction.md:3:60: error: unknown cross reference @fig:dmeo (did you mean @fig:demo?): label a figure, table or heading {#fig:dmeo} [undefined-crossref]"),
         (BODY, "figures/demo.svg", "figures/nothere.svg",
-         "manuscript/01-introduction.md:6:8: error: figure file not found: figures/nothere.svg (paths are relative to manuscript/) [missing-figure]"),
+         "manuscript/01-introduction.md:6:8: error: figure file not found: figures/nothere.svg (paths are relative to manuscript/; a figure must be a regular file) [missing-figure]"),
         ("manuscript/metadata.yaml", "  en: A test article", "  en: [unclosed",
          "manuscript/metadata.yaml:4:8: error: malformed YAML: expected ',' or ']', but got ':'; fix the syntax [input-error]"),
         ("manuscript/metadata.yaml", "affiliations: [a, b]", "affiliations: [a, c]",

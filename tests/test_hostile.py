@@ -372,3 +372,38 @@ def test_time_grows_linearly_with_the_size_of_a_section(project: Callable[[str],
 
     small, large = seconds(300), seconds(3000)
     assert large <= 12 * small, f"10× the text took {large / small:.1f}× the time"
+
+
+@pytest.mark.parametrize("settings,link", [('output_name = "link/x"', "output/link"), ('output_dir = "out/sub"', "out")], ids=["name", "dir"])
+def test_no_output_path_leads_out_of_the_project(project: Callable[[str], Path], cli: Cli, tmp_path: Path, settings: str, link: str) -> None:
+    root = project("minimal")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(outside)
+    (root / "pyproject.toml").write_text(f"[tool.mspress]\n{settings}\n", encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 1 and "is a link to a folder outside the project" in err
+    assert list(outside.rglob("*")) == []
+
+
+def test_a_folder_in_an_output_s_place_stops_the_build_before_any_rename(project: Callable[[str], Path], cli: Cli) -> None:
+    root = project("minimal")
+    assert cli("build", "-C", str(root), "--format", "html")[0] == 0
+    before = (root / "output" / "manuscript.html").read_bytes()
+    (root / "output" / "manuscript.pdf").mkdir()
+    (root / "output" / "manuscript.pdf" / "x").write_text("x")
+    (root / "manuscript" / "01-introduction.md").write_text("# 引言\n\n改过[@wang2020]。\n", encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "html", "--format", "pdf")
+    assert code == 1 and "manuscript.pdf" in err
+    assert (root / "output" / "manuscript.html").read_bytes() == before, "all or none"
+
+
+@pytest.mark.parametrize("pid", ["99999999999999999999", "0"])
+def test_debris_with_an_impossible_process_number_is_removed(project: Callable[[str], Path], cli: Cli, pid: str) -> None:
+    root = project("minimal")
+    (root / "output").mkdir()
+    debris = root / "output" / f".manuscript.html.{pid}-aaaaaaaaaaaa"
+    debris.write_bytes(b"half")
+    code, _, err = cli("build", "-C", str(root), "--format", "html")
+    assert code == 0 and "Traceback" not in err and not debris.exists()

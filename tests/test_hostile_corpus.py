@@ -69,15 +69,26 @@ def both(*setups: Setup) -> Setup:
     return setup
 
 
+def cleared(path: Path) -> Path:
+    """``path`` with whatever was there removed (its folder made), ready for a link."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    return path
+
+
 def link_out(rel: str, name: str = "passwd.txt") -> Setup:
     def setup(root: Path, elsewhere: Path, port: int) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif path.exists() or path.is_symlink():
-            path.unlink()
-        path.symlink_to(elsewhere / name)
+        cleared(root / rel).symlink_to(elsewhere / name)
+    return setup
+
+
+def loop(rel: str) -> Setup:
+    """A symbolic link that points to itself."""
+    def setup(root: Path, elsewhere: Path, port: int) -> None:
+        cleared(root / rel).symlink_to(Path(rel).name)
     return setup
 
 
@@ -193,6 +204,17 @@ def cases() -> Iterator[Case]:
                extra={"no_sentinels": True})
     yield Case("link-out:figures-folder", both(link_out("manuscript/figures", ""), body("见@fig:o。\n\n![图](figures/secret.png){#fig:o}")),
                says="is outside the project")
+    for rel in (BODY, "manuscript/02-loop.md", "references/loop.bib", "templates/screen.css", "manuscript/metadata.yaml"):
+        yield Case(f"link-loop:{rel}", loop(rel), says="is a link that loops or leads nowhere")
+    yield Case("link-loop:pyproject.toml", loop("pyproject.toml"), codes=(2,), says="is a link that loops or leads nowhere")
+    yield Case("link-loop:output", loop("output"), says="is a link to a folder outside the project", extra={"no_sentinels": True})
+    yield Case("link-loop:figure", both(loop("manuscript/figures/loop"), body("见@fig:l。\n\n![图](figures/loop/x.png){#fig:l}")),
+               says="cannot be used")
+    yield Case("link-out:output-name", both(link_out("output/link", ""), write("pyproject.toml", '[tool.mspress]\noutput_name = "link/x"\n')),
+               says="is a link to a folder outside the project")
+    yield Case("link-out:output-dir-below", both(link_out("out", ""), write("pyproject.toml", '[tool.mspress]\noutput_dir = "out/sub"\n')),
+               says="is a link to a folder outside the project", extra={"no_sentinels": True})
+    yield Case("figure-name-too-long", body("![图](figures/" + "a" * 300 + ".png)"), says="cannot be used")
     # B. files that are not files
     for rel in (BODY, "manuscript/02-fifo.md", "manuscript/abstract.en.md", "manuscript/metadata.yaml", "references/fifo.bib",
                 "references/fifo.json", "templates/article.html.j2"):
@@ -202,7 +224,7 @@ def cases() -> Iterator[Case]:
     # C. sizes
     yield Case("huge:section", body("很长的一句话。" * 550_000), says="is larger than 10 MB")
     yield Case("huge:library", write("references/huge.bib", "% " + "x" * (11 * 1024 * 1024)), says="is larger than 10 MB")
-    yield Case("huge:metadata", meta("title:", "# " + "x" * (11 * 1024 * 1024) + "\ntitle:"), says="is larger than 10 MB")
+    yield Case("huge:metadata", meta("title:", "# " + "x" * (11 * 1024 * 1024) + "\ntitle:"), says="is larger than 256 kB")
     yield Case("huge:figure-bytes", both(write("manuscript/figures/big.png", png(8, 8) + b"\0" * (21 * 1024 * 1024)),
                                          body("见@fig:b。\n\n![图](figures/big.png){#fig:b}")), says="is larger than 20 MB")
     yield Case("huge:svg", both(write("manuscript/figures/big.svg", b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<g/>" * 1_500_000 + b"</svg>"),
@@ -216,6 +238,11 @@ def cases() -> Iterator[Case]:
     yield Case("broken:jpeg", both(write("manuscript/figures/bad.jpg", b"\xff\xd8\xff\xe0garbage"), body("见@fig:b。\n\n![图](figures/bad.jpg){#fig:b}")),
                says="is not a readable image")
     yield Case("huge:line", body("字" * 1_000_000), codes=(0,))
+    yield Case("huge:metadata-300kB", meta("title:", "# " + "x" * 300_000 + "\ntitle:"), says="is larger than 256 kB")
+    yield Case("legit:fill-in-blank", body("请填写：" + "_" * 600 + "。"), codes=(0,))
+    yield Case("legit:link-inside", lambda r, e, p: ((r / "abstract.md").write_bytes((r / "manuscript" / "abstract.zh.md").read_bytes()),
+                                                   (r / "manuscript" / "abstract.zh.md").unlink(),
+                                                   (r / "manuscript" / "abstract.zh.md").symlink_to(r / "abstract.md")), codes=(0,))
     # D. YAML
     yield Case("yaml:billion-laughs", write("manuscript/metadata.yaml", LAUGHS), says="YAML aliases (*name) are not read")
     yield Case("yaml:deep", write("manuscript/metadata.yaml", "title:\n  zh: " + "[" * 200 + "]" * 200 + "\n"), says="nested more than 20 levels")
@@ -236,8 +263,9 @@ def cases() -> Iterator[Case]:
     yield Case("nesting:quotes", body("> " * 400 + "深"), says="nested too deeply")
     yield Case("nesting:lists", body("".join("  " * i + "- 项\n" for i in range(300))), says="nested too deeply")
     yield Case("nesting:ordered-huge-start", body("9" * 5000 + ". 一项\n2. 二项"), codes=(0,))
-    for char in "`[]*_<>":
+    for char in "`[]*<>":
         yield Case(f"run:{char}", body("正文" + char * 60_000), says="characters in a row")
+    yield Case("run:_", body("正文" + "_" * 60_000), codes=(0,))  # pandoc reads underscores fast: a fill-in blank stays allowed
     yield Case("run:brackets-and-ats", body("[" + "@wang2020 " * 5_000), codes=(0, 1))
     yield Case("run:many-ats", body("@" * 100_000), codes=(0, 1))
     # F. active content: builds, and Chromium runs nothing
@@ -270,6 +298,7 @@ def cases() -> Iterator[Case]:
         ("power", "{{ 9 ** 99999999 }}", "beyond what a template needs"),
         ("loop", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "took more than"),
         ("not-utf8", b"\xff\xfe{{ x }}", "not valid UTF-8"),
+        ("center-memory", '{{ "x"|center(100000000000) }}', "more than memory allows"),
     ]:
         yield Case(f"template:{name}", write("templates/article.html.j2", template), says=says)
     # H. editor mode: files someone else wrote

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mspress.checks import rules
 from mspress.config import Settings
-from mspress.errors import Diagnostic, ManuscriptErrors, Severity
+from mspress.errors import Diagnostic, ManuscriptErrors, Severity, relative_to
 from mspress.model import Numbering
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
@@ -40,14 +40,24 @@ def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[
     return resolve(project), tuple(diagnostics)
 
 
-def output_folder_inside(settings: Settings) -> None:
-    """The outputs go into the project: an ``output`` that is a link to a folder elsewhere is refused."""
+def outputs_inside(settings: Settings, paths: list[Path]) -> None:
+    """Every output goes into the project: a folder on its way (``output``, or one in ``output_name``) that is a link
+    to a folder elsewhere is refused, whether or not the rest of the path exists yet."""
     from mspress.errors import Location, ManuscriptError
 
-    folder = settings.output_path
-    if (folder.exists() or folder.is_symlink()) and not folder.resolve().is_relative_to(settings.root.resolve()):
-        raise ManuscriptError(Location(Path(settings.output_dir)), f"{settings.output_dir}/ is a link to a folder outside the project: "
-                              "make it a folder of the project", "outside-project")
+    root = settings.root.resolve()
+    for path in paths:
+        folder = path.parent
+        while not (folder.exists() or folder.is_symlink()) and folder != folder.parent:
+            folder = folder.parent
+        try:
+            inside = folder.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a link that loops
+            inside = False
+        if not inside:
+            shown = relative_to(folder, settings.root).as_posix()
+            raise ManuscriptError(Location(Path(settings.output_dir)), f"{shown}/ is a link to a folder outside the project: "
+                                  "make it a folder of the project", "outside-project")
 
 
 def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:
@@ -71,6 +81,7 @@ def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFi
         contents["docx"], more = docx_bytes(document)
         warnings += more
     # Written only once every output is made, so a failure leaves the last good set together.
-    output_folder_inside(settings)
-    outputs = write_all({settings.output_path / f"{settings.output_name}.{fmt}": data for fmt, data in contents.items()})
+    targets = {settings.output_path / f"{settings.output_name}.{fmt}": data for fmt, data in contents.items()}
+    outputs_inside(settings, list(targets))
+    outputs = write_all(targets)
     return BuildResult(outputs, document.numbering, warnings)

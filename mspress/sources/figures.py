@@ -27,13 +27,17 @@ def figure_problem(root: Path, target: str) -> str | None:
         return f"figure path {target!r} contains a NUL character: retype it"
     if url_scheme(target) is not None or target.startswith("//"):
         return f"figure {target!r} is not a project file: copy it under manuscript/figures/"
-    path = figure_path(root, target)
-    if not path.is_relative_to(root.resolve()):
-        return f"figure {target!r} is outside the project: copy it under manuscript/figures/"
+    try:
+        path = figure_path(root, target)
+        if not path.is_relative_to(root.resolve()):
+            return f"figure {target!r} is outside the project: copy it under manuscript/figures/"
+        regular = path.is_file()
+    except (OSError, RuntimeError) as exc:  # a link that loops, a name too long
+        return f"figure {target!r} cannot be used ({exc.strerror if isinstance(exc, OSError) else exc}): fix the path"
     if path.suffix.lower() not in IMAGE_TYPES:
         return f"figure {target!r}: use SVG, PNG, JPEG, GIF or WebP"
-    if not path.is_file():
-        return f"figure file not found: {target} (paths are relative to manuscript/)"
+    if not regular:
+        return f"figure file not found: {target} (paths are relative to manuscript/; a figure must be a regular file)"
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return f"figure {target!r} is larger than 20 MB"

@@ -19,8 +19,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 def inside(path: Path, root: Path) -> bool:
     """Whether ``path``, links followed, is a file of the project (or of mspress itself)."""
-    real = path.resolve()
-    return real.is_relative_to(root.resolve()) or real.is_relative_to(PACKAGE)
+    try:
+        real = path.resolve()
+        return real.is_relative_to(root.resolve()) or real.is_relative_to(PACKAGE)
+    except (OSError, RuntimeError):  # a link that loops, a name too long: nothing mspress may read
+        return False
 
 
 def read_bytes(path: Path, root: Path, limit: int = MAX_TEXT_BYTES, shown: Path | None = None) -> bytes:
@@ -28,8 +31,12 @@ def read_bytes(path: Path, root: Path, limit: int = MAX_TEXT_BYTES, shown: Path 
     to files inside it), at most ``limit`` bytes. Each refusal is a user error naming the file."""
     rel = shown if shown is not None else relative_to(path, root)
     if not inside(path, root):
-        raise ManuscriptError(Location(rel), f"{rel.as_posix()} is a link to a file outside the project: copy the file into the project",
-                              "outside-project")
+        try:
+            path.resolve(strict=True)
+            why = "a link to a file outside the project: copy the file into the project"
+        except (OSError, RuntimeError):
+            why = "a link that loops or leads nowhere: replace it by the file"
+        raise ManuscriptError(Location(rel), f"{rel.as_posix()} is {why}", "outside-project")
     return read_regular(path, rel, limit)
 
 
@@ -46,21 +53,29 @@ def read_regular(path: Path, shown: Path, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ManuscriptError(Location(shown), f"{shown.as_posix()} is not a regular file: give a file", "not-a-file")
         if info.st_size > limit:
-            raise ManuscriptError(Location(shown), f"{shown.as_posix()} is larger than {limit // (1024 * 1024)} MB, the limit for this "
+            raise ManuscriptError(Location(shown), f"{shown.as_posix()} is larger than {_size(limit)}, the limit for this "
                                   "kind of file: split it", "too-large")
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
             raise ManuscriptError(Location(shown), f"cannot read file: {exc.strerror}") from None
     if len(data) > limit:
-        raise ManuscriptError(Location(shown), f"{shown.as_posix()} is larger than {limit // (1024 * 1024)} MB: split it", "too-large")
+        raise ManuscriptError(Location(shown), f"{shown.as_posix()} is larger than {_size(limit)}: split it", "too-large")
     return data
 
 
-def read_text(path: Path, root: Path) -> str:
+MAX_METADATA_BYTES = 256 * 1024
+"""metadata.yaml holds a page of front matter; YAML is parsed in Python, slowly: a larger one is a mistake."""
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+
+
+def read_text(path: Path, root: Path, limit: int = MAX_TEXT_BYTES) -> str:
     """Read a UTF-8 project file, turning I/O and encoding problems into user errors."""
     rel = relative_to(path, root)
-    data = read_bytes(path, root, shown=rel)
+    data = read_bytes(path, root, limit, shown=rel)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

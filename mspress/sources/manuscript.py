@@ -36,8 +36,9 @@ def read_manuscript(root: Path) -> ManuscriptFiles:
         raise InputUnreadable(Location(Path("manuscript")), f"no manuscript/ directory here; {hint}")
     problems: list[Diagnostic] = []
     zh, en = (_abstract(folder / f"abstract.{lang}.md", root, lang, problems) for lang in ("zh", "en"))
-    sections = tuple(s for path in section_files(folder) if (s := collect(problems, partial(_source, path, path.stem, root))))
-    if not sections:
+    named = section_files(folder)
+    sections = tuple(s for path in named if (s := collect(problems, partial(_source, path, path.stem, root))))
+    if not named:
         problems.append(Diagnostic("missing-section", Severity.ERROR, "no body sections: add files named like manuscript/01-introduction.md",
                                    Location(Path("manuscript"))))
     problems.extend(Diagnostic("stray-file", Severity.WARNING,
@@ -47,7 +48,7 @@ def read_manuscript(root: Path) -> ManuscriptFiles:
     return ManuscriptFiles((zh, en), sections, tuple(problems), parse_parts([zh, en, *sections]))
 
 
-LONG_RUN = re.compile(r"([`\[\]*_<>])\1{499,}")
+LONG_RUN = re.compile(r"([`\[\]*<>])\1{499,}")
 """500 or more of one of these in a row: no article has them, and pandoc's reader takes minutes over them."""
 
 

@@ -14,7 +14,7 @@ from mspress.config import Settings, load_settings
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Citation, CrossRef, Metadata, Numbering, SourceText
 from mspress.sources.bibtex import Library, load_library
-from mspress.sources.files import present, read_text
+from mspress.sources.files import MAX_METADATA_BYTES, present, read_text
 from mspress.sources.manuscript import ManuscriptFiles, collect, read_manuscript
 from mspress.sources.markdown import Part
 from mspress.sources.metadata import load_metadata
@@ -66,7 +66,7 @@ def load_project(root: Path, settings: Settings | None = None, files: Manuscript
     rel_meta = relative_to(meta_path, root)
     metadata = None
     if present(meta_path):
-        metadata = collect(problems, lambda: load_metadata(read_text(meta_path, root), rel_meta))
+        metadata = collect(problems, lambda: load_metadata(read_text(meta_path, root, MAX_METADATA_BYTES), rel_meta))
     else:
         problems.append(Diagnostic("missing-metadata", Severity.ERROR, f"missing {rel_meta.as_posix()}: create it with title, authors and affiliations",
                                    Location(rel_meta)))

@@ -14,7 +14,8 @@ from mspress.citations.labels import LabelNumbers
 from mspress.citations.marks import Marks
 from mspress.citations.reader import CiteUse, is_inlines
 from mspress.config import Labels
-from mspress.sources.figures import IMAGE_TYPES, figure_path, figure_problem
+from mspress.sources.figures import IMAGE_TYPES, MAX_IMAGE_BYTES, figure_path, figure_problem
+from mspress.sources.files import read_bytes
 from mspress.sources.markdown import VERBATIM_NODES
 from mspress.text import is_cjk, is_latin
 from mspress.transform.ast import LINE_BREAK, Node, link, span, text
@@ -101,7 +102,7 @@ class Resolver:
         target = node["c"][2][0]
         if not target.startswith("data:") and figure_problem(self.root, target) is None:
             path = figure_path(self.root, target)
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            data = base64.b64encode(read_bytes(path, self.root, MAX_IMAGE_BYTES)).decode("ascii")  # the one read path
             node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
 
 

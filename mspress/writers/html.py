@@ -254,6 +254,9 @@ def render_page(settings: Settings, metadata: Metadata, page: Page, medium: str)
         raise ManuscriptError(_failing_template(root, exc), f"template uses an undefined value: {exc.message}", "template-error") from None
     except jinja2.TemplateError as exc:
         raise ManuscriptError(_failing_template(root, exc), f"template error: {exc.message}", "template-error") from None
+    except (MemoryError, OverflowError, RecursionError) as exc:
+        raise ManuscriptError(_failing_template(root, exc), f"the templates asked for more than memory allows ({type(exc).__name__}): "
+                              "look for a text built up without end", "template-error") from None
 
 
 @contextlib.contextmanager

@@ -34,6 +34,10 @@ def write_all(outputs: dict[Path, bytes]) -> tuple[Path, ...]:
             written[path] = tmp
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+        for path in written:  # what would stop a rename is found before the first one
+            current = path
+            if path.is_dir() and not path.is_symlink():
+                raise IsADirectoryError(21, "a folder has the output's name")
         for path, tmp in list(written.items()):
             current = path
             os.replace(tmp, path)
@@ -72,6 +76,8 @@ def remove_debris(path: Path) -> None:
 def _running(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if not 0 < pid < 2**22:  # no process has such a number (Linux's pid_max is at most 2^22)
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
