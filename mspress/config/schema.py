@@ -11,7 +11,8 @@ from typing import Any
 
 from mspress.citations.keys import did_you_mean
 from mspress.config.profile import PAPER_SIZES, LabelSet, edition_of
-from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative_to
+from mspress.errors import ConfigError, Diagnostic, Location, ManuscriptError, Severity, relative_to
+from mspress.sources.files import read_bytes
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS
 from mspress.writers import OUTPUT_FORMATS
 
@@ -160,9 +161,6 @@ def _invalid(setting: Setting, value: Any) -> str | None:
 
 
 def read_toml(path: Path, root: Path) -> tuple[dict[str, Any], str]:
-    from mspress.errors import ManuscriptError
-    from mspress.sources.files import read_bytes
-
     shown = relative_to(path, root)
     try:
         text = read_bytes(path, root, shown=shown).decode("utf-8")

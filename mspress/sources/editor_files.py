@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from mspress.errors import InputUnreadable, Location
+from mspress.errors import InputUnreadable, Location, ManuscriptError
+from mspress.sources.files import read_regular
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
 MAX_EDITOR_BYTES = 50 * 1024 * 1024
@@ -34,9 +35,6 @@ def read_document(path: Path, shown: Path) -> list[Line]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputUnreadable(Location(shown), f"cannot check {suffix or 'this'} files: give a .md, .txt, .html or .docx file")
-    from mspress.errors import ManuscriptError
-    from mspress.sources.files import read_regular
-
     try:
         data = read_regular(path, shown, MAX_EDITOR_BYTES)  # a regular file of bounded size, whoever wrote it
         if suffix == ".docx":

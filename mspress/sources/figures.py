@@ -18,8 +18,9 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def figure_problem(root: Path, target: str) -> str | None:
-    """Why ``target`` (relative to manuscript/) cannot be used as a figure, or ``None``."""
+def figure_problem(root: Path, target: str, content: bool = True) -> str | None:
+    """Why ``target`` (relative to manuscript/) cannot be used as a figure, or ``None``. ``content``: also open a
+    raster image to see that it is whole and not too large (the checks do; embedding after them need not again)."""
     if target.startswith("data:"):
         media = target[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
         return None if media in RASTER_TYPES else f"figure data of type {media or 'unknown'!r}: embed PNG, JPEG, GIF or WebP, or use a file"
@@ -44,7 +45,7 @@ def figure_problem(root: Path, target: str) -> str | None:
     if path.suffix.lower() == ".svg":
         return f"figure {target!r} is a {size // (1024 * 1024)} MB SVG, over the 5 MB limit: simplify it or save it as PNG" \
             if size > MAX_SVG_BYTES else None
-    return raster_problem(path, target)
+    return raster_problem(path, target) if content else None
 
 
 MAX_SVG_BYTES = 5 * 1024 * 1024

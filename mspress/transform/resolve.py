@@ -100,7 +100,7 @@ class Resolver:
     def image(self, node: Node) -> None:
         """Embed the figure (checked before the build): the outputs never read files at run time."""
         target = node["c"][2][0]
-        if not target.startswith("data:") and figure_problem(self.root, target) is None:
+        if not target.startswith("data:") and figure_problem(self.root, target, content=False) is None:
             path = figure_path(self.root, target)
             data = base64.b64encode(read_bytes(path, self.root, MAX_IMAGE_BYTES)).decode("ascii")  # the one read path
             node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"

@@ -95,8 +95,8 @@ def link_citations_both_ways(parts: dict[str, list[Node]], references: list[Node
     places: dict[str, list[str]] = defaultdict(list)
     count = 0
 
-    def cited_keys(mark: Node) -> list[str]:
-        keys = [target[len("#ref-"):] for target in _link_targets(mark) if target.startswith("#ref-")]
+    def cited_keys(mark: Node, links: list[Node]) -> list[str]:
+        keys = [str(a["c"][2][0])[len("#ref-"):] for a in links if str(a["c"][2][0]).startswith("#ref-")]
         for group in _BRACKETED.findall(plain_text(mark)):
             for first, last in _NUMBER_OR_RANGE.findall(group):
                 keys += [by_number[n] for n in range(int(first), int(last or first) + 1) if n in by_number]
@@ -109,11 +109,11 @@ def link_citations_both_ways(parts: dict[str, list[Node]], references: list[Node
                 visit(item)
         elif isinstance(value, dict):
             if value.get("t") == "Span" and set(value["c"][0][1]) & set(CITATION_MARKS):
-                anchor = _first_link(value)
-                if anchor is not None:
+                links = _links(value)
+                if links:
                     count += 1
-                    anchor["c"][0][0] = f"cite-{count}"
-                    for key in cited_keys(value):
+                    links[0]["c"][0][0] = f"cite-{count}"
+                    for key in cited_keys(value, links):
                         places[key].append(f"cite-{count}")
                 return
             visit(value.get("c"))
@@ -135,15 +135,6 @@ def _links(value: object) -> list[Node]:
     if isinstance(value, dict):
         return [value] if value.get("t") == "Link" else _links(value.get("c"))
     return []
-
-
-def _link_targets(mark: Node) -> list[str]:
-    return [str(found["c"][2][0]) for found in _links(mark)]
-
-
-def _first_link(mark: Node) -> Node | None:
-    found = _links(mark)
-    return found[0] if found else None
 
 
 def fragments(parts: dict[str, list[Node]], references: list[Node], api_version: list[int]) -> dict[str, str]:
