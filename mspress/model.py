@@ -121,6 +121,8 @@ class Reference:
     location: Location
     raw_fields: Mapping[str, str] = field(default_factory=dict)
     """Undecoded values (braces kept), for case protection in titles."""
+    source_format: Literal["bibtex", "csl-json"] = "bibtex"
+    """The library's format: its conventions decide whether titles are case-converted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from mspress.citations.keys import did_you_mean
 from mspress.config.profile import PAPER_SIZES, LabelSet, edition_of
 from mspress.errors import ConfigError, Diagnostic, Location, ManuscriptError, Severity, relative_to
 from mspress.sources.files import read_bytes
-from mspress.styles.gbt7714.options import STYLES, SYSTEMS
+from mspress.styles.gbt7714.options import STYLES, SYSTEMS, TITLE_CASES
 from mspress.writers import OUTPUT_FORMATS
 
 
@@ -68,7 +68,7 @@ SETTINGS: dict[str, Setting] = {
     "uppercase_surnames": Setting(bool, None, "references", "uppercase_surnames"),
     "punctuation": Setting(str, _choice("gb", "half", "by-language"), "references", "punctuation"),
     "et_al_after": Setting(int, lambda v: None if 1 <= v <= 20 else "must be between 1 and 20", "references", "et_al_after"),
-    "sentence_case": Setting(bool, None, "references", "sentence_case"),
+    "title_case": Setting(str, _choice(*TITLE_CASES), "references", "title_case"),
     "bilingual": Setting(bool, None, "references", "bilingual"),
     "compress_min_run": Setting(int, _choice(2, 3), "citations", "min_run"),
     "range_dash": Setting(str, _choice("-", "–"), "citations", "dash"),
@@ -98,6 +98,8 @@ LAYOUT_CHECKS: dict[str, Setting] = {
     "font_heading_zh": Setting(str, _name, "layout", "font_heading_zh"),
     "font_latin": Setting(str, _name, "layout", "font_latin"),
 }
+RENAMED = {"sentence_case": "title_case: \"by-format\" (true) or \"as-stored\" (false)"}
+"""Settings of earlier versions, with what replaced them."""
 LABEL_NAMES = tuple(f.name for f in fields(LabelSet))
 
 
@@ -126,7 +128,9 @@ class Validator:
                 good[key] = self.table(key, value)
                 continue
             setting = allowed.get(key)
-            if setting is None:
+            if setting is None and key in RENAMED:
+                self.problem(key, f"{key!r} is now {RENAMED[key]}")
+            elif setting is None:
                 names = sorted([*allowed, *(TABLES if tables else ())])
                 hint = did_you_mean(key, names)
                 self.problem(key, f"unknown {'setting' if tables else 'key'} {key!r} in {name}{hint}; allowed: {', '.join(names)}")

@@ -97,7 +97,7 @@ def to_reference(item: dict[str, Any], location: Location) -> Reference:
     names = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
              for source, target in ROLES.items() if isinstance(item.get(source), list) and item[source]}
     fields = {k: v for k, v in fields.items() if v}
-    return Reference(str(item["id"]), kind, fields, names, location, raw)
+    return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json")
 
 
 def _date(value: Any) -> str:

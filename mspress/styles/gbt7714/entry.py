@@ -74,11 +74,16 @@ class Entry:
         langid = (self.raw("langid") or self.raw("language")).lower()
         return langid in ENGLISH if langid else self.lang == "en"
 
+    @property
+    def converts_case(self) -> bool:
+        policy = self.options.title_case
+        return policy == "sentence" or (policy == "by-format" and self.ref.source_format == "bibtex")
+
     def title(self, name: str = "title") -> str:
         raw = self.ref.raw_fields.get(name, "")
         if not raw:
             return ""
-        if self.english and self.options.sentence_case:
+        if self.english and self.converts_case:
             text = sentence_case(raw).replace("\u00a0", " ")
             return punctuate(" ".join(text.split()), self.p.full)
         return self.get(name)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 STYLES = ("gb7714-2015", "gb7714-2025")
 SYSTEMS = ("numeric", "author-year")
+TITLE_CASES = ("by-format", "sentence", "as-stored")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,10 @@ class Options:
     """Use ``shortjournal`` (ISO 4, as medical journals print them) when an entry has one."""
     et_al_after: int = 3
     """List at most this many names, then 等 / et al."""
-    sentence_case: bool = True
-    """English titles in sentence case; ``{braces}`` protect case."""
+    title_case: str = "by-format"
+    """English titles: ``by-format`` converts BibTeX titles to sentence case ({braces} protect) and keeps CSL-JSON
+    titles as stored (CSL stores sentence case); ``sentence`` converts both; ``as-stored`` converts none.
+    Conversion never lowercases acronyms, words with digits or inner capitals, or proper nouns."""
     bilingual: bool = False
     """Follow a Chinese entry by its English translation (``title_translation_en``-style fields)."""
 
