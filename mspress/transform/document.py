@@ -96,6 +96,8 @@ def rich_inlines(pieces: tuple[Piece, ...]) -> list[Node]:
             out.append(LINE_BREAK)
         elif piece.href and safe_url(piece.href):
             out.append(link(text(piece.text), piece.href))
+        elif piece.script:
+            out.append({"t": "Subscript" if piece.script == "sub" else "Superscript", "c": text(piece.text)})
         else:
             out.extend(text(piece.text))
     return out

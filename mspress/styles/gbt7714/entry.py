@@ -27,6 +27,8 @@ class Piece:
     text: str
     """``"\n"`` alone is a line break (between a Chinese entry and its English version)."""
     href: str | None = None
+    script: str | None = None
+    """``sub`` or ``sup`` for a subscript or superscript (``H₂O`` decoded from ``H$_2$O``)."""
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mspress.model import Reference
-from mspress.sources.latex import decode
+from mspress.sources.latex import decode, has_marks, marked_runs
 from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.styles.gbt7714.authoryear import YearLabels, sort_key
 from mspress.styles.gbt7714.entry import Block, Entry, Piece
@@ -32,6 +32,7 @@ class Formatted:
         """The rich text as an HTML fragment (for ``refs --format html``)."""
         return "".join("<br>" if p is LINE_BREAK or p.text == "\n" else
                        f'<a href="{html.escape(p.href)}">{html.escape(p.text, quote=False)}</a>' if p.href else
+                       f"<{p.script}>{html.escape(p.text, quote=False)}</{p.script}>" if p.script else
                        html.escape(p.text, quote=False) for p in self.rich)
 
 
@@ -114,8 +115,19 @@ def _join(parts: list[Block]) -> tuple[str, tuple[Piece, ...]]:
         pieces.extend(block.pieces)
     if pieces and not pieces[-1].text.endswith("."):
         pieces.append(Piece("."))
-    rich = _strip(pieces)
+    rich = _strip(_scripts(pieces))
     return "".join(p.text for p in rich), rich
+
+
+def _scripts(pieces: list[Piece]) -> list[Piece]:
+    """Sub- and superscripts decoded from LaTeX math become pieces of their own."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if has_marks(piece.text):
+            out.extend(Piece(text, piece.href, script) for text, script in marked_runs(piece.text))
+        else:
+            out.append(piece)
+    return out
 
 
 def _strip(pieces: list[Piece]) -> tuple[Piece, ...]:

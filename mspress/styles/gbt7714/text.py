@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from mspress.sources.latex import decode
 
@@ -38,23 +39,43 @@ def punctuate(text: str, full: bool) -> str:
 
 
 def sentence_case(raw: str) -> str:
-    """Lower-case a BibTeX title except its first letter and ``{protected}`` groups; decode LaTeX.
+    """A BibTeX title in sentence case, LaTeX decoded; what the conversion must not touch keeps its case.
 
-    A brace group that starts with a command (``{\\'e}``) is a special character, not protection.
+    Kept: ``{protected}`` groups and commands with their arguments (BibTeX's rule), math, acronyms and words with
+    inner capitals or digits (``DNA``, ``McDonald``, ``6G``, ``TSC-C``, ``V2X``), and — in a title already written
+    in sentence case — every capitalised word (a proper noun: ``Parkinson``, ``China``).
     """
-    if "{" not in raw:
-        return _lower_chunk(raw, False)
+    segments = _case_segments(raw)
+    title_case = _written_in_title_case(text for text, kept in segments if not kept)
     out: list[str] = []
-    depth = 0
-    start = 0
     first_done = False
-    for m in _BRACE_OR_ESCAPE.finditer(raw):
+    for text, kept in segments:
+        if kept:
+            out.append(text)
+        else:
+            out.append(_lower_chunk(text, first_done, title_case))
+        first_done = first_done or any(ch.isalpha() for ch in text)
+    return "".join(out)
+
+
+_CASE_TOKEN = re.compile(r"\\[A-Za-z]+\s*(?:\{(?:[^{}]|\{[^{}]*\})*\})*|\\.|\$\$?(?:\\.|[^$\\])*\$\$?|[{}]")
+
+
+def _case_segments(raw: str) -> list[tuple[str, bool]]:
+    """The title cut into decoded runs, each marked True when its case must be kept."""
+    segments: list[tuple[str, bool]] = []
+    depth, start, pos = 0, 0, 0
+    for m in _CASE_TOKEN.finditer(raw):
         token = m.group(0)
+        if depth == 0 and token not in "{}":
+            if token.startswith("$") or (token[1:2].isalpha() and "{" in token and not _ACCENT_COMMAND.match(token)):
+                segments.append((raw[start : m.start()], False))
+                segments.append((token, True))  # math, or a command with its argument
+                start = m.end()
+            continue
         if token == "{":
             if depth == 0:
-                chunk = raw[start : m.start()]
-                out.append(_lower_chunk(chunk, first_done))
-                first_done = first_done or _has_letter(chunk)
+                segments.append((raw[start : m.start()], False))
                 start = m.start()
             depth += 1
         elif token == "}" and depth > 0:
@@ -62,44 +83,70 @@ def sentence_case(raw: str) -> str:
             if depth == 0:
                 group = raw[start : m.end()]
                 special = group.startswith("{\\") and not group.startswith("{\\relax")
-                out.append(_lower_chunk(group, first_done) if special else decode(group))
-                first_done = first_done or _has_letter(group)
+                segments.append((group, not special))  # {\'E} is a special character, not protection
                 start = m.end()
-    out.append(_lower_chunk(raw[start:], first_done))
-    return "".join(out)
+    segments.append((raw[start:], False))
+    return [(decode(text), kept) for text, kept in segments if text]
 
 
-_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]")
+_ACCENT_COMMAND = re.compile(r"\\[uvHckrdb]\s*\{")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", "when", "versus", "between", "among",
+                "through", "under", "without", "within", "about", "after", "before", "during", "across", "against",
+                "toward", "towards", "along", "until", "while", "their", "this", "these", "those", "using", "based"}
 
 
-def _has_letter(text: str) -> bool:
-    return any(ch.isalpha() for ch in decode(text))
+def _written_in_title_case(chunks: Iterable[str]) -> bool:
+    """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``)."""
+    capitalised = lower = 0
+    words = [part for chunk in chunks for w in _WORD.findall(chunk) for part in _PART_SEPARATOR.split(w)[::2]]
+    for word in words[1:]:
+        if len(word) < 4 or word.lower() in _SMALL_WORDS or not word[0].isalpha() or _keeps_case(word):
+            continue
+        if word[0].isupper():
+            capitalised += 1
+        else:
+            lower += 1
+    return capitalised >= lower
 
 
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _lower_word(m: re.Match[str]) -> str:
-    word = m.group(0)
-    return word if _acronym(word) else word.lower()
-
-
-def _lower_chunk(raw: str, first_done: bool) -> str:
-    """Lower-case the words of an unprotected stretch; acronyms (``DNA``, ``McDonald``) keep their case."""
-    text = decode(raw)
-    if first_done:
-        return _WORD.sub(_lower_word, text)
-    first = _WORD.search(text)
-    if first is None:
-        return text
-    head = text[: first.start()] + (first.group(0) if _acronym(first.group(0)) else first.group(0)[0] + first.group(0)[1:].lower())
-    return head + _WORD.sub(_lower_word, text[first.end() :])
-
-
-def _acronym(word: str) -> bool:
-    """A capital after the first letter: an acronym or a name such as McDonald."""
+def _keeps_case(word: str) -> bool:
+    """An acronym, a word with inner capitals or digits, or a single capital other than the article A."""
+    if any(ch.isdigit() for ch in word):
+        return True
+    if len(word) == 1:
+        return word.isupper() and word != "A"
     rest = word[1:]
     return rest != rest.lower()
+
+
+def _lower_chunk(text: str, first_done: bool, title_case: bool) -> str:
+    """Lower-case the words of an unprotected stretch; the title's first letter keeps its case.
+
+    The parts of a compound are judged one by one: ``Next-Generation`` → ``next-generation``, ``TSC-C`` stays.
+    """
+    def lower(part: str, first: bool, kept: bool) -> str:
+        if kept or (not title_case and not first and part[:1].isupper()):
+            return part
+        return part[0] + part[1:].lower() if first else part.lower()
+
+    def word(m: re.Match[str], first: bool = False) -> str:
+        parts = _PART_SEPARATOR.split(m.group(0))
+        kept = [_keeps_case(part) for part in parts]
+        if len(parts) > 1:  # a one-letter part is kept only beside a kept part: TSC-C, but e-government
+            anchored = any(k and len(part) > 1 for k, part in zip(kept[::2], parts[::2], strict=True))
+            kept = [k and (len(part) > 1 or anchored) for k, part in zip(kept, parts, strict=True)]
+        return "".join(piece if i % 2 else lower(piece, first and i == 0, kept[i]) for i, piece in enumerate(parts))
+
+    if first_done:
+        return _WORD.sub(word, text)
+    head = _WORD.search(text)
+    if head is None:
+        return text
+    return text[: head.start()] + word(head, first=True) + _WORD.sub(word, text[head.end() :])
+
+
+_PART_SEPARATOR = re.compile(r"([-'’])")
 
 
 def journal_title(text: str) -> str:
