@@ -123,6 +123,16 @@ class Reference:
     """Undecoded values (braces kept), for case protection in titles."""
     source_format: Literal["bibtex", "csl-json"] = "bibtex"
     """The library's format: its conventions decide whether titles are case-converted."""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Field → the line it is written on (BibTeX), for messages about one field."""
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    """Fields left out because their value stands for nothing (``year = {Null}``, ``pages = {0--0}``)."""
+    members: tuple[Reference, ...] = ()
+    """A BibLaTeX ``@set``'s entries, printed as one item."""
+
+    def field_location(self, name: str) -> Location:
+        line = self.lines.get(name)
+        return Location(self.location.path, line) if line else self.location
 
 
 @dataclass(frozen=True, slots=True)

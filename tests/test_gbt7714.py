@@ -123,10 +123,12 @@ def test_refs_command_text_is_numbered_in_file_order(tmp_path: Path, cli) -> Non
     assert cli("refs", str(tmp_path / "missing.bib"))[0] == 2
 
 
-def test_csl_json_nocase_spans_keep_their_case() -> None:
+def test_csl_json_titles_keep_their_case_unless_asked_and_nocase_spans_protect() -> None:
     from mspress.sources.csljson import parse_csl_json
 
     found: dict[str, Reference] = {}
     parse_csl_json('[{"id": "k", "type": "book", "title": "A History of <span class=\\"nocase\\">Jiangnan</span> Gardens", '
                    '"publisher": "P", "issued": {"date-parts": [[2001]]}}]', Path("lib.json"), found, [])
-    assert format_reference(found["k"], Options()).text == "A history of Jiangnan gardens[M]. P, 2001."
+    # CSL stores titles in sentence case already: by default they are printed as stored.
+    assert format_reference(found["k"], Options()).text == "A History of Jiangnan Gardens[M]. P, 2001."
+    assert format_reference(found["k"], Options(title_case="sentence")).text == "A history of Jiangnan gardens[M]. P, 2001."

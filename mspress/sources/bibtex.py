@@ -43,6 +43,7 @@ def load_library(root: Path) -> Library:
     broken: set[str] = set()
     for path in files:
         load_file(path, root, references, problems, broken)
+    link_entries(references, problems)
     return Library(references, tuple(problems), frozenset(broken))
 
 
@@ -136,5 +137,86 @@ def _unenclose(value: str) -> str:
 
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
     raw = {f.key.lower(): _unenclose(str(f.value).strip()) for f in entry.fields}
+    lines = {f.key.lower(): (f.start_line or 0) + 1 for f in entry.fields}
+    return reference_from_raw(entry.key, entry.entry_type.lower(), raw, location, lines)
+
+
+def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location: Location, lines: Mapping[str, int],
+                       members: tuple[Reference, ...] = ()) -> Reference:
+    """A BibTeX entry's fields as a ``Reference``; values that stand for nothing are set aside, not printed."""
+    placeholders = {name: value for name, value in raw.items() if is_placeholder(name, value)}
+    raw = {name: value for name, value in raw.items() if name not in placeholders}
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
-    return Reference(entry.key, entry.entry_type.lower(), DecodedFields(raw), names, location, raw)
+    return Reference(key, entry_type, DecodedFields(raw), names, location, raw, "bibtex", lines, placeholders, members)
+
+
+_PLACEHOLDER = re.compile(r"(?i)\s*\{?\s*(null|none|nil|n/?a|nan|unknown|undefined|\?+|-+|—+|无|暂无|不详)\s*\}?\s*")
+_ZERO = re.compile(r"\s*0+\s*(?:(?:-{1,2}|–|—|~)\s*0+\s*)?")
+_NUMBERED_FIELDS = {"year", "pages", "volume", "number", "issue", "edition", "date", "eid"}
+
+
+def is_placeholder(name: str, value: str) -> bool:
+    """``Null``, ``N/A``, ``-``, and zero pages or years: what exporters write for a value they do not have."""
+    if _PLACEHOLDER.fullmatch(value):
+        return name not in ("note", "annote", "annotation", "keywords", "abstract")
+    return name in _NUMBERED_FIELDS and bool(_ZERO.fullmatch(value))
+
+
+# --- entries built from others: crossref, xdata, @set ------------------------------------------------------
+_INHERITED_AS = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+"""BibLaTeX's inheritance: a chapter's or paper's parent gives its title as the child's ``booktitle``."""
+_CONTAINED = {"inbook", "incollection", "inproceedings", "inreference", "bookinbook", "suppbook", "suppcollection", "conference"}
+_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "label", "shorthand", "sortkey", "sortname", "options", "keywords",
+                  "abstract", "file", "note", "annote", "annotation"}
+
+
+def link_entries(references: dict[str, Reference], problems: list[Diagnostic]) -> None:
+    """Fill each entry's missing fields from its ``crossref``/``xdata`` parents and give each ``@set`` its members.
+
+    A reference to an entry that does not exist is an error at the field's line; the entry keeps its own fields.
+    """
+    for key, ref in list(references.items()):
+        if ref.source_format != "bibtex":
+            continue
+        parents = [(name, value.strip()) for name in ("xdata", "crossref") for value in
+                   ref.raw_fields.get(name, "").split(",") if value.strip()]
+        members = [m.strip() for m in ref.raw_fields.get("entryset", "").split(",") if m.strip()] if ref.entry_type == "set" else []
+        if not parents and not members:
+            continue
+        raw = dict(ref.raw_fields)
+        for name, parent_key in parents:
+            parent = _linked_parent(references, parent_key, set())
+            if parent is None:
+                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: {name} names {parent_key!r}, which is not in "
+                                           "the library: add that entry or remove the field", ref.field_location(name)))
+                continue
+            for field, value in parent.raw_fields.items():
+                target = _INHERITED_AS.get(field, field) if name == "crossref" and ref.entry_type in _CONTAINED else field
+                if field == "author" and ref.entry_type in _CONTAINED and "author" in raw:
+                    target = "bookauthor"
+                if field not in _NOT_INHERITED and target not in raw:
+                    raw[target] = value
+        found: list[Reference] = []
+        for member in members:
+            if member in references and member != key:
+                found.append(references[member])
+            else:
+                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: entryset names {member!r}, which is not in "
+                                           "the library: add that entry or remove it from the set", ref.field_location("entryset")))
+        references[key] = reference_from_raw(key, ref.entry_type, raw, ref.location, ref.lines, tuple(found))
+
+
+def _linked_parent(references: dict[str, Reference], key: str, seen: set[str]) -> Reference | None:
+    """A parent with its own parents' fields (a chain of crossrefs), loops cut."""
+    parent = references.get(key)
+    if parent is None or key in seen:
+        return parent
+    grand = parent.raw_fields.get("crossref", "").strip()
+    if not grand or grand in seen:
+        return parent
+    seen.add(key)
+    grandparent = _linked_parent(references, grand, seen)
+    if grandparent is None:
+        return parent
+    raw = {**{k: v for k, v in grandparent.raw_fields.items() if k not in _NOT_INHERITED}, **parent.raw_fields}
+    return reference_from_raw(key, parent.entry_type, raw, parent.location, parent.lines)

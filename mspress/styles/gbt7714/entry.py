@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mspress.model import Reference
-from mspress.styles.gbt7714.language import EntryLang, entry_language, uses_cjk_terms
+from mspress.sources.latex import decode
+from mspress.styles.gbt7714.fields import ARXIV_ID, bare_doi, carrier, edition_number, first_place, plain_number, preprint_server
+from mspress.styles.gbt7714.language import EntryLang, entry_language, is_english, uses_cjk_terms
 from mspress.styles.gbt7714.options import Options, Punctuation
 from mspress.styles.gbt7714.persons import format_names
 from mspress.styles.gbt7714.text import journal_title, punctuate, sentence_case
 
-ENGLISH = {"english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish", "en",
-           "en-us", "en-gb"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+_ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's number) is content
 ONLINE_TYPES = {"online", "www", "electronic", "webpage"}
 VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "scale", "dimensions", "version", "cstr",
             "eprint", "isbn", "issn", "langid", "language", "key"}
@@ -73,8 +74,7 @@ class Entry:
     @property
     def english(self) -> bool:
         """Sentence case is for English titles only (not French, Portuguese…)."""
-        langid = (self.raw("langid") or self.raw("language")).lower()
-        return langid in ENGLISH if langid else self.lang == "en"
+        return is_english(self.ref.fields, self.lang)
 
     @property
     def converts_case(self) -> bool:
@@ -82,13 +82,21 @@ class Entry:
         return policy == "sentence" or (policy == "by-format" and self.ref.source_format == "bibtex")
 
     def title(self, name: str = "title") -> str:
-        raw = self.ref.raw_fields.get(name, "")
-        if not raw:
+        """A title with its subtitle and title addition (``title: subtitle``), in the case the profile asks for.
+
+        A conference's name (an ``inproceedings``' ``booktitle``) is printed as written.
+        """
+        prefix = name[: -len("title")] if name.endswith("title") else ""
+        parts = [self.ref.raw_fields.get(part, "").strip() for part in (name, f"{prefix}subtitle", f"{prefix}titleaddon")]
+        if not parts[0]:
             return ""
-        if self.english and self.converts_case:
+        raw = ": ".join(part for part in parts if part)
+        conference = name == "booktitle" and self.ref.entry_type in ("inproceedings", "conference")
+        if self.english and self.converts_case and not conference:
             text = sentence_case(raw).replace("\u00a0", " ")
-            return punctuate(" ".join(text.split()), self.p.full)
-        return self.get(name)
+        else:
+            text = decode(raw).replace("\u00a0", " ")
+        return punctuate(_ASCII_SPACES.sub(" ", text).strip(), self.p.full)
 
     def journal(self) -> str:
         name = (self.options.short_journal and self.get("shortjournal")) or self.get("journal", "journaltitle")
@@ -127,15 +135,24 @@ class Entry:
         return date if re.match(r"^\d{4}-\d{2}", date) else ""
 
     def pages(self) -> str:
+        """Pages with ``-`` ranges; CNKI's ``210+209`` (continued on page 209) as ``210, 209``."""
         pages = self.raw("pages")
         pages = re.sub(r"\s*(?:--|–|—|~|～)\s*", "-", pages)
+        pages = re.sub(r"\s*\+\s*(?=\w)", self.p.comma, pages)
         return re.sub(r"(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])", "", pages)
+
+    def number(self, *names: str) -> str:
+        """A volume or issue number, without the leading zeros CNKI writes."""
+        return plain_number(self.raw(*names))
+
+    def place(self) -> str:
+        return first_place(self.get("address", "location"))
 
     def edition(self) -> str:
         edition = self.get("edition")
         if not edition:
             return ""
-        number = ORDINALS.get(edition.lower()) or (int(edition) if edition.isdigit() else None)
+        number = edition_number(edition)
         if number is None:
             return re.sub(r"^(\d+)\s*版$", r"\1 版", edition) if self.cjk else edition
         if number == 1:
@@ -146,7 +163,7 @@ class Entry:
         return f"{number}{suffix} ed."
 
     def volume_label(self) -> str:
-        volume = self.get("volume")
+        volume = plain_number(self.get("volume"))
         if not volume:
             return ""
         if volume.isdigit():
@@ -164,11 +181,30 @@ class Entry:
 
     @cached_property
     def url(self) -> str:
-        return self.verbatim("url") if self.options.print_url else ""
+        if not self.options.print_url:
+            return ""
+        return self.verbatim("url") or self.eprint_url
+
+    @cached_property
+    def preprint_server(self) -> str:
+        """``arXiv`` when the ``journal`` field names a preprint server rather than a journal."""
+        return preprint_server(self.raw("journal", "journaltitle")) or ""
+
+    @cached_property
+    def eprint_url(self) -> str:
+        """The arXiv page of an entry that gives only its arXiv identifier (``eprint``, or in ``journal``/``volume``)."""
+        server = (self.raw("archiveprefix", "eprinttype") or self.preprint_server).lower()
+        if server != "arxiv":
+            return ""
+        for text in (self.verbatim("eprint"), self.raw("journal", "journaltitle"), self.raw("volume")):
+            m = ARXIV_ID.search(text) if text else None
+            if m:
+                return f"https://arxiv.org/abs/{m.group(1)}"
+        return ""
 
     @cached_property
     def doi(self) -> str:
-        doi = self.verbatim("doi")
+        doi = bare_doi(self.verbatim("doi"))
         if not doi or not self.options.print_doi:
             return ""
         url = self.verbatim("url")
@@ -177,7 +213,7 @@ class Entry:
     @property
     def title_href(self) -> str | None:
         """In HTML, a title links to its DOI when the DOI itself is not printed."""
-        doi = self.verbatim("doi")
+        doi = bare_doi(self.verbatim("doi"))
         return f"https://doi.org/{doi}" if doi and not self.options.print_doi else None
 
     @property
@@ -187,7 +223,9 @@ class Entry:
         return bool(self.url) or (bool(self.doi) and self.options.doi_online)
 
     def code(self, letters: str) -> str:
-        return f"[{letters}/OL]" if self.online else f"[{letters}]"
+        """``[M]``, ``[J/OL]``, ``[CP/DK]``: the type and, for an electronic resource, its medium."""
+        medium = "OL" if self.online else carrier(self.raw("medium", "howpublished"))
+        return f"[{letters}/{medium}]" if medium else f"[{letters}]"
 
     def urldate(self) -> str:
         date = self.raw("urldate")

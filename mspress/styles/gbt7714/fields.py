@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from mspress.styles.gbt7714.language import LANGUAGE_FIELDS, language_code
+
 # Each requirement is a tuple of alternatives: one of them must be present.
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "article": (("title",), ("journal", "journaltitle"), ("year", "date")),
@@ -30,8 +32,6 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "misc": (("title",),),
 }
 
-KNOWN_LANGUAGES = {"english", "american", "british", "en", "chinese", "zh", "zh-cn", "zh-hans", "zh-hant", "pinyin",
-                   "japanese", "ja", "korean", "ko", "russian", "ru", "german", "french", "spanish", "italian", "中文"}
 
 _CHECKS = {
     "doi": (re.compile(r"^10\.\d{4,9}/\S+$"), "a DOI looks like 10.1016/j.xxx.2020.01.001 (no https://doi.org/ prefix)"),
@@ -52,10 +52,90 @@ def missing_fields(entry_type: str, fields: Mapping[str, str], names: Mapping[st
 
 def field_problem(name: str, value: str) -> str | None:
     """Why ``value`` is malformed for field ``name``, or ``None``."""
-    if name in ("langid", "language"):
-        return None if value.strip().lower() in KNOWN_LANGUAGES else f"unknown language {value!r}; use english, chinese, japanese, russian…"
+    if name in LANGUAGE_FIELDS:
+        return None if language_code(value) else f"unknown language {value!r}; use english, chinese, japanese, russian…"
     check = _CHECKS.get(name)
     if check is None:
         return None
     pattern, hint = check
     return None if pattern.match(value.strip()) else f"malformed {name} {value!r}: {hint}"
+
+
+# --- values the standard prescribes a form for ----------------------------------------------------------
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15}
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUMBERED_EDITION = re.compile(
+    r"(?i)^\s*(?:第\s*)?(?P<number>\d{1,3}|[一二三四五六七八九十]{1,3}|" + "|".join(ORDINALS) + r")"
+    r"\s*(?:st|nd|rd|th|\.)?\s*(?:edition|edn\.?|ed\.?|版|版次)?\s*(?:[,，(（]?\s*(?:\d{4})\s*[)）]?)?\s*$")
+_WORDED_EDITION = re.compile(r"(?i)^\s*(rev(ised)?\.?|enl(arged)?\.?|new|updated|expanded|international|student|"
+                             r"abridged|reprint|repr\.|修订|增订|新|重排|缩印|影印|精装|平装|普及|第?\s*\d+\s*次印刷|明刻|清刻|\w*刻)")
+
+
+def edition_number(value: str) -> int | None:
+    """``2``, ``2nd``, ``2nd edition``, ``Second Edition 1973``, ``第2版``, ``二版`` → 2; ``None`` for other statements."""
+    m = _NUMBERED_EDITION.match(value)
+    if not m:
+        return None
+    number = m.group("number").lower()
+    if number.isdigit():
+        return int(number)
+    if number in ORDINALS:
+        return ORDINALS[number]
+    total = 0
+    for ch in number:  # 十二 = 12, 二十 = 20
+        digit = _CHINESE_DIGITS[ch]
+        total = (total or 1) * 10 if digit == 10 else total + digit
+    return total
+
+
+def edition_readable(value: str) -> bool:
+    """A number or an edition statement the standard prints as given (``Rev. ed.``, ``修订版``, ``新1版``)."""
+    return edition_number(value) is not None or bool(_WORDED_EDITION.match(value))
+
+
+_DOI_PREFIX = re.compile(r"(?i)^\s*(?:doi\s*[:：]?\s*|https?://(?:dx\.)?doi\.org/|doi\.org/)+")
+
+
+def bare_doi(value: str) -> str:
+    """``https://doi.org/10.1/x``, ``doi:10.1/x`` → ``10.1/x`` (URL-escaped ``%2F`` restored)."""
+    doi = _DOI_PREFIX.sub("", value.strip())
+    return doi.replace("%2F", "/").replace("%2f", "/") if doi.startswith("10.") else doi
+
+
+_PLACES = re.compile(r"\s+and\s+|\s*[;；、]\s*|\s+&\s+")
+
+
+def first_place(value: str) -> str:
+    """Only the first place of publication is given (``北京 and 上海`` → ``北京``; ``Cambridge, Mass.`` stays)."""
+    return _PLACES.split(value, maxsplit=1)[0].strip()
+
+
+def plain_number(value: str) -> str:
+    """An issue or volume without the leading zeros CNKI writes (``01`` → ``1``)."""
+    return value.lstrip("0") or value if value.isdigit() else value
+
+
+ARXIV_JOURNAL = re.compile(r"(?i)^\s*(arxiv|corr|biorxiv|medrxiv|chemrxiv|ssrn|research\s*square|preprints?)\b")
+ARXIV_ID = re.compile(r"(?i)(?:arxiv[:\s]*|abs/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)")
+
+
+def preprint_server(journal: str) -> str | None:
+    """The server a ``journal`` field names when it is really a preprint (``arXiv preprint arXiv:…``, ``CoRR``)."""
+    m = ARXIV_JOURNAL.match(journal)
+    if not m:
+        return None
+    server = m.group(1).lower()
+    return {"arxiv": "arXiv", "corr": "arXiv", "biorxiv": "bioRxiv", "medrxiv": "medRxiv", "chemrxiv": "ChemRxiv",
+            "ssrn": "SSRN"}.get(server, m.group(1))
+
+
+_CARRIERS = {"MT": ("mt", "magnetic tape", "tape", "磁带"), "DK": ("dk", "disk", "disc", "diskette", "floppy", "磁盘", "软盘"),
+             "CD": ("cd", "cd-rom", "cdrom", "dvd", "dvd-rom", "光盘"), "MM": ("mm", "microform", "microfilm", "microfiche", "缩微"),
+             "OL": ("ol", "online", "联机", "网络")}
+
+
+def carrier(value: str) -> str:
+    """The medium code (Annex A) a ``medium`` or ``howpublished`` value names: ``CD-ROM`` → ``CD``; else ''."""
+    word = value.strip().lower().strip("[]")
+    return next((code for code, names in _CARRIERS.items() if word in names), "")

@@ -43,6 +43,8 @@ def format_reference(ref: Reference, options: Options, year_label: str | None = 
 
 def _format(entry: Entry, year_label: str | None) -> Formatted:
     options, ref = entry.options, entry.ref
+    if ref.members:
+        return _format_set(entry, year_label)
     letters, template = template_for(entry)
     parts = template(entry, letters)
     if options.system == "author-year":
@@ -53,6 +55,21 @@ def _format(entry: Entry, year_label: str | None) -> Formatted:
         other = _format(Entry(english, options), year_label)
         text, rich = f"{text}\n{other.text}", (*rich, LINE_BREAK, *other.rich)
     return Formatted(ref.key, text, rich, entry.lang)
+
+
+def _format_set(entry: Entry, year_label: str | None) -> Formatted:
+    """A BibLaTeX ``@set``: its entries in one item, each but the last ending with ``;`` instead of ``.``."""
+    members = [_format(Entry(member, entry.options), year_label) for member in entry.ref.members]
+    separator = Piece(entry.p.semicolon)
+    rich: list[Piece] = []
+    for i, member in enumerate(members):
+        pieces = list(member.rich)
+        if i < len(members) - 1 and pieces and pieces[-1].text.endswith("."):
+            pieces[-1] = Piece(pieces[-1].text[:-1], pieces[-1].href, pieces[-1].script)
+            pieces = [*pieces, separator]
+        rich.extend(pieces)
+    text = "".join(p.text for p in rich)
+    return Formatted(entry.ref.key, text, tuple(rich), members[0].lang if members else entry.lang)
 
 
 TRANSLATED = re.compile(r"^(\w+?)_(?:translation|transliteration)_en$")

@@ -57,6 +57,7 @@ def initials(given_raw: str, edition: int) -> str:
         if word.isupper() and word.isalpha() and len(word) <= 3 and "." not in word:
             out.extend(word)
             continue
-        pieces = [p[0] for p in re.split(r"[-.]", word) if p]
+        capital = word[0].isupper()  # Joong-kyoo → J-K; a particle's v. d. stays lower-case
+        pieces = [p[0].upper() if capital else p[0] for p in re.split(r"[-.]", word) if p]
         out.append(("-" if edition == 2025 and "-" in word else " ").join(pieces))
     return " ".join(out)

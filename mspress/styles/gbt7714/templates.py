@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 from mspress.styles.gbt7714.entry import Block, Entry
+from mspress.styles.gbt7714.fields import first_place, plain_number
 
 Template = Callable[[Entry, str], list[Block]]
 
@@ -71,7 +72,7 @@ def publication(e: Entry, place_field: tuple[str, ...] = ("address", "location")
     The author-year system moves the year to the head, except an archive's date of formation (``keep_year``).
     """
     p = e.p
-    place, publisher = e.get(*place_field), e.get(*publisher_field)
+    place, publisher = first_place(e.get(*place_field)), e.get(*publisher_field)
     text = place
     if publisher:
         text = f"{text}{p.colon}{publisher}" if text else publisher
@@ -140,7 +141,7 @@ def article(e: Entry, letters: str) -> list[Block]:
     p = e.p
     journal = e.journal()
     year = "" if author_year(e) else e.year
-    volume, number = e.get("volume"), e.raw("number", "issue")
+    volume, number = plain_number(e.get("volume")), e.number("number", "issue")
     pages = e.pages() or e.raw("eid")
     text = journal
     if year:
@@ -163,14 +164,17 @@ def newspaper(e: Entry, letters: str) -> list[Block]:
     text = e.journal()
     if date:
         text = f"{text}{p.comma}{date}" if text else date
-    if e.pages():
-        text += f"{p.open_paren}{e.pages()}{p.close_paren}"
+    page = e.pages() or e.number("number", "issue")  # the page (版次), which exporters also write as the number
+    if page:
+        text += f"{p.open_paren}{page}{p.close_paren}"
     return blocks(head(e), title_block(e, letters, volume=False), Block().add(text).add(urldate_2015(e)), *link_blocks(e))
 
 
 def periodical(e: Entry, letters: str) -> list[Block]:
-    volume = e.get("volume")
-    year = e.get("year")
+    """A run of a serial: ``1957(1)-1990(4). 北京: 北京图书馆, 1957-1990``; ranges from ``--``, ``–`` or ``date = 1957/1990``."""
+    volume = re.sub(r"\s*(?:--|–|—)\s*", "-", e.get("volume") or e.get("number"))
+    year = e.get("year") or e.raw("date").replace("/", "-")
+    year = re.sub(r"\s*(?:--|–|—)\s*", "-", year)
     if e.options.edition == 2025:
         volume = volume.replace("-", "—") if volume else volume
         year = re.sub(r"-", "—", year)
@@ -266,6 +270,16 @@ def map_(e: Entry, letters: str) -> list[Block]:
     return blocks(head(e), *parts, e.edition(), publication(e), e.raw("dimensions"), *link_blocks(e))
 
 
+def software(e: Entry, letters: str) -> list[Block]:
+    """A program or database: ``title[CP/DK]. V2.1. place: publisher, year`` or, online, ``(date)[accessed]. URL``."""
+    version = e.raw("version")
+    version_text = (version if re.match(r"(?i)^v|版", version) else f"V{version}") if version else None
+    if e.get("publisher", "address", "location", "organization", "institution"):
+        pub = publication(e, publisher_field=("publisher", "organization", "institution"), pages=False)
+        return blocks(head(e), title_block(e, letters), version_text, pub, *link_blocks(e))
+    return blocks(head(e), title_block(e, letters), version_text, dated(e), *link_blocks(e))
+
+
 def dataset(e: Entry, letters: str) -> list[Block]:
     version = e.raw("version")
     p = e.p
@@ -279,11 +293,15 @@ def dataset(e: Entry, letters: str) -> list[Block]:
 def preprint(e: Entry, letters: str) -> list[Block]:
     version = e.raw("version")
     p = e.p
-    platform = e.get("archiveprefix", "eprinttype", "publisher", "institution")
-    when = e.date or e.year
-    text = platform + (f"{p.open_paren}{when}{p.close_paren}" if when else "")
-    return blocks(head(e), title_block(e, letters), f"V{version}" if version else None, Block().add(text).add(e.urldate()),
-                  *link_blocks(e))
+    platform = e.preprint_server or e.get("archiveprefix", "eprinttype", "publisher", "institution")
+    if e.options.edition == 2015:  # 2015 has no preprint template: the platform as publisher (arXiv, 2012[…])
+        year = "" if author_year(e) else e.year
+        text = f"{platform}{p.comma}{year}" if platform and year else platform or year
+    else:
+        when = e.date or e.year
+        text = platform + (f"{p.open_paren}{when}{p.close_paren}" if when else "")
+    return blocks(head(e), title_block(e, letters, volume=False), f"V{version}" if version else None,
+                  Block().add(text).add(e.urldate()), *link_blocks(e))
 
 
 TYPES: dict[str, tuple[str, Template]] = {
@@ -298,7 +316,7 @@ TYPES: dict[str, tuple[str, Template]] = {
     "standard": ("S", standard), "patent": ("P", patent),
     "online": ("EB", online), "www": ("EB", online), "electronic": ("EB", online), "webpage": ("EB", online),
     "video": ("EB", online), "audio": ("EB", online), "image": ("Z", online), "music": ("EB", online),
-    "software": ("CP", online), "dataset": ("DS", dataset), "database": ("DB", online),
+    "software": ("CP", software), "dataset": ("DS", dataset), "database": ("DB", software),
     "archive": ("A", archive), "letter": ("A", archive), "legislation": ("A", archive), "legal": ("A", archive),
     "map": ("CM", map_), "preprint": ("PP", preprint), "unpublished": ("Z", book), "misc": ("Z", book),
 }
@@ -309,6 +327,8 @@ def template_for(e: Entry) -> tuple[str, Template]:
     if kind in ("online", "misc", "article", "unpublished") and e.raw("eprint") and e.raw("archiveprefix", "eprinttype") \
             and not e.raw("journal", "journaltitle"):
         kind = "preprint"  # how Zotero and arXiv export a preprint
+    if kind == "article" and e.preprint_server:
+        kind = "preprint"  # journal = {arXiv preprint arXiv:…} or DBLP's {CoRR}: a preprint, not a journal
     if kind == "article" and e.raw("entrysubtype").lower() == "newspaper":
         return "N", newspaper
     letters, template = TYPES.get(kind, ("Z", book))
@@ -318,8 +338,6 @@ def template_for(e: Entry) -> tuple[str, Template]:
         letters = "A"
     if kind == "preprint":
         return letters, preprint
-    if kind == "dataset" and e.options.edition == 2015:
-        letters = "DB"
     if kind == "misc" and e.url and not e.get("publisher"):
         return "EB", online
     return letters, template

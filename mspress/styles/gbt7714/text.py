@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from mspress.sources.latex import decode
 
 _HALF = [("，", ", "), ("：", ": "), ("；", "; "), ("？", "?"), ("！", "!"), ("（", " ("), ("）", ") ")]
-_FULL = re.compile(r",\s+|:\s+|;\s+|\s*\(\s*|\s*\)\s*")
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_FULL = re.compile(rf"[,:;]\s+|(?<=[{_CJK}])\s*[,:;]\s*|[,:;](?=[{_CJK}])|\s*\(\s*|\s*\)\s*")
 _FULL_OF = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 
 
@@ -28,7 +29,11 @@ def to_half(text: str) -> str:
 
 
 def to_full(text: str) -> str:
-    """ASCII ``, : ; ( )`` → full-width (2025 style); a colon not followed by a space stays (``1:25000``)."""
+    """ASCII ``, : ; ( )`` → full-width (2025 style).
+
+    A comma, colon or semicolon is converted when a space follows it or a Chinese character stands on either side
+    (``价值争论:回顾``); between digits or letters it stays (``1:25000``, ``ISO 21378:2019``).
+    """
     if not _NARROW_MARKS.search(text):
         return text.strip()
     return _FULL.sub(lambda m: _FULL_OF[m.group(0).strip()], text).strip()
