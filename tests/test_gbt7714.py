@@ -1,4 +1,7 @@
-"""Golden cases: tests/fixtures/gbt7714/*.txt, one entry per file (header, ".", BibTeX, ".", expected)."""
+"""Golden cases: tests/fixtures/gbt7714/*.txt, one entry per file (header, ".", BibTeX or CSL-JSON, ".", expected).
+
+A header line ``input: csl-json`` reads the entry as a CSL-JSON item; ``options:`` sets the engine's options.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mspress.model import Reference
-from mspress.sources.bibtex import parse_bibtex
+from mspress.sources.bibtex import link_entries, parse_bibtex
 from mspress.styles.gbt7714 import Options, author_year_labels, format_bibliography, format_reference
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "gbt7714").glob("*.txt"))
@@ -24,21 +27,29 @@ def options_for(settings: dict[str, str]) -> Options:
                    system=flags.get("system", "numeric"),
                    print_doi=flags.get("print_doi", "true") == "true",
                    short_journal=flags.get("short_journal", "false") == "true",
-                   bilingual=flags.get("bilingual", "false") == "true")
+                   bilingual=flags.get("bilingual", "false") == "true",
+                   title_case=flags.get("title_case", "by-format"))
 
 
-def parse_one(bib: str) -> Reference:
+def parse_one(bib: str, csl_json: bool = False) -> Reference:
+    """The last entry of ``bib`` (earlier ones are parents it names), with its crossref/set links resolved."""
     found: dict[str, Reference] = {}
     problems: list = []
-    parse_bibtex(bib, Path("case.bib"), found, problems)
-    assert not problems and len(found) == 1
-    return next(iter(found.values()))
+    if csl_json:
+        from mspress.sources.csljson import parse_csl_json
+
+        parse_csl_json(bib, Path("case.json"), found, problems)
+    else:
+        parse_bibtex(bib, Path("case.bib"), found, problems)
+        link_entries(found, problems)
+    assert not problems and found
+    return list(found.values())[-1]
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_reference(path: Path, update_golden: bool) -> None:
     settings, bib, expected = read_case(path)
-    actual = format_bibliography([parse_one(bib)], options_for(settings))[0].text
+    actual = format_bibliography([parse_one(bib, settings.get("input") == "csl-json")], options_for(settings))[0].text
     if update_golden and actual != expected:
         head, body, _ = path.read_text(encoding="utf-8").split("\n.\n")
         path.write_text(f"{head}\n.\n{body}\n.\n{actual}\n", encoding="utf-8")

@@ -11,8 +11,9 @@ from mspress.model import Reference
 from mspress.sources.figures import figure_problem
 from mspress.sources.markdown import VERBATIM_NODES
 from mspress.sources.project import Project
-from mspress.styles.gbt7714.fields import field_problem, missing_fields
-from mspress.text import is_han, normalise
+from mspress.styles.gbt7714.fields import edition_readable, field_problem, missing_fields, misspelt_field, preprint_server
+from mspress.styles.gbt7714.language import declared_language, language_code
+from mspress.text import is_han, normalise, script_language
 
 Rule = Callable[[Project], Iterable[Diagnostic]]
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -80,7 +81,41 @@ def invalid_fields(project: Project) -> Iterator[Diagnostic]:
         for name, value in ref.fields.items():
             problem = field_problem(name, value)
             if problem:
-                yield d("invalid-field", WARNING, f"{ref.key!r}: {problem}", ref.location)
+                yield d("invalid-field", WARNING, f"{ref.key!r}: {problem}", ref.field_location(name))
+
+
+def reference_values(project: Project) -> Iterator[Diagnostic]:
+    """Values that are certainly wrong: placeholders, misspelt fields, a preprint server as a journal, an edition
+    that cannot be normalised, a Chinese title declared English."""
+    for ref in project.library.references.values():
+        yield from reference_value_problems(ref)
+
+
+def reference_value_problems(ref: Reference) -> Iterator[Diagnostic]:
+    key = ref.key
+    for name, value in ref.placeholders.items():
+        yield d("placeholder-value", WARNING, f"{key!r}: {name} {value!r} stands for no value and is left out: "
+                "write the real value or delete the field", ref.field_location(name))
+    if ref.source_format == "bibtex":
+        for name in ref.raw_fields:
+            meant = misspelt_field(name)
+            if meant is not None and meant not in ref.raw_fields:
+                yield d("unknown-field", WARNING, f"{key!r}: unknown field {name!r} is ignored; did you mean {meant!r}?",
+                        ref.field_location(name))
+    journal = ref.fields.get("journal") or ref.fields.get("journaltitle") or ""
+    server = preprint_server(journal) if ref.entry_type == "article" else None
+    if server:
+        yield d("preprint-as-journal", WARNING, f"{key!r}: journal {journal!r} is the preprint server {server}, not a journal: "
+                "printed as a preprint [PP] (2015: [A]); type it @misc with eprint and archiveprefix", ref.field_location("journal"))
+    edition = ref.fields.get("edition", "")
+    if edition and not edition_readable(edition):
+        yield d("edition-unreadable", WARNING, f"{key!r}: edition {edition!r} is printed as written: give a number (2), or "
+                "the statement the standard prints (2 版, 2nd ed., Rev. ed., 修订版)", ref.field_location("edition"))
+    declared = declared_language(ref.fields)
+    title = ref.fields.get("title", "")
+    if declared and language_code(declared[1]) == "en" and script_language(title) == "zh":
+        yield d("language-mismatch", WARNING, f"{key!r}: {declared[0]} {declared[1]!r} but the title is Chinese, so the entry "
+                "takes et al. and ed. rather than 等 and 版: set it to chinese or remove it", ref.field_location(declared[0]))
 
 
 def crossrefs(project: Project) -> Iterator[Diagnostic]:
@@ -177,6 +212,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("duplicates", duplicate_references),
     ("fields", missing_required_fields),
     ("field-syntax", invalid_fields),
+    ("field-values", reference_values),
     ("crossrefs", crossrefs),
     ("figures", figures),
     ("metadata", metadata),

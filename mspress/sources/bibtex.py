@@ -16,6 +16,7 @@ from mspress.model import Reference
 from mspress.sources.files import read_text
 from mspress.sources.latex import decode
 from mspress.sources.names import NAME_FIELDS, parse_names
+from mspress.sources.placeholders import is_placeholder
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -150,16 +151,6 @@ def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location:
     return Reference(key, entry_type, DecodedFields(raw), names, location, raw, "bibtex", lines, placeholders, members)
 
 
-_PLACEHOLDER = re.compile(r"(?i)\s*\{?\s*(null|none|nil|n/?a|nan|unknown|undefined|\?+|-+|—+|无|暂无|不详)\s*\}?\s*")
-_ZERO = re.compile(r"\s*0+\s*(?:(?:-{1,2}|–|—|~)\s*0+\s*)?")
-_NUMBERED_FIELDS = {"year", "pages", "volume", "number", "issue", "edition", "date", "eid"}
-
-
-def is_placeholder(name: str, value: str) -> bool:
-    """``Null``, ``N/A``, ``-``, and zero pages or years: what exporters write for a value they do not have."""
-    if _PLACEHOLDER.fullmatch(value):
-        return name not in ("note", "annote", "annotation", "keywords", "abstract")
-    return name in _NUMBERED_FIELDS and bool(_ZERO.fullmatch(value))
 
 
 # --- entries built from others: crossref, xdata, @set ------------------------------------------------------

@@ -1,32 +1,61 @@
-"""CSL-JSON (Zotero's export) → ``Reference``, with the BibLaTeX field names the GB/T 7714 engine reads."""
+"""CSL-JSON (Zotero's export) → ``Reference``, with the BibLaTeX field names the GB/T 7714 engine reads.
+
+Zotero keeps what its item types have no field for in ``note`` (its "Extra" field), one ``key: value`` per line:
+CSL variables (``original-date: 1887``, ``type: periodical``), names (``original-author: Yu || Xiao``),
+``CSTR: …`` and Better BibTeX's ``tex.field: value``. These are read as citeproc-js reads them: a line fills a
+variable the item lacks, ``type:`` overrides the item's type, and ``tex.`` lines give BibTeX fields outright.
+"""
 from __future__ import annotations
 
+import html
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Name, Reference
+from mspress.sources.latex import SUB, SUP
+from mspress.sources.names import NAME_FIELDS, parse_names
+from mspress.sources.placeholders import is_placeholder
 
 TYPES = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "article": "preprint",
-    "book": "book", "chapter": "incollection", "entry-encyclopedia": "incollection", "entry-dictionary": "incollection",
+    "review": "article", "review-book": "article", "book": "book", "classic": "book", "chapter": "incollection",
+    "entry-encyclopedia": "incollection", "entry-dictionary": "incollection", "entry": "incollection",
     "paper-conference": "inproceedings", "thesis": "phdthesis", "report": "techreport", "webpage": "online",
     "post": "online", "post-weblog": "online", "dataset": "dataset", "patent": "patent", "standard": "standard",
-    "map": "map", "legislation": "legislation", "legal_case": "legislation", "software": "software",
-    "motion_picture": "video", "broadcast": "video", "graphic": "image", "manuscript": "misc", "personal_communication": "letter",
+    "map": "map", "legislation": "legislation", "regulation": "legislation", "bill": "legislation", "hearing": "legislation",
+    "treaty": "legislation", "legal_case": "legislation", "software": "software", "motion_picture": "video",
+    "broadcast": "video", "song": "audio", "graphic": "image", "figure": "image", "manuscript": "misc",
+    "personal_communication": "letter", "interview": "misc", "speech": "misc", "performance": "misc", "event": "misc",
     "periodical": "periodical", "collection": "collection", "document": "misc",
 }
 FIELDS = {
-    "title": "title", "publisher": "publisher", "publisher-place": "address", "event-place": "address",
+    "title": "title", "title-short": "shorttitle", "publisher": "publisher", "publisher-place": "address",
     "volume": "volume", "issue": "number", "page": "pages", "edition": "edition", "DOI": "doi", "URL": "url",
-    "number": "number", "collection-title": "series", "genre": "type", "version": "version", "ISBN": "isbn",
-    "ISSN": "issn", "language": "langid", "container-title-short": "shortjournal", "journalAbbreviation": "shortjournal",
-    "event-title": "eventtitle", "event": "eventtitle", "scale": "scale", "dimensions": "dimensions", "archive": "archiveprefix",
+    "collection-title": "series", "collection-number": "seriesnumber", "genre": "type", "version": "version",
+    "ISBN": "isbn", "ISSN": "issn", "language": "langid", "container-title-short": "shortjournal",
+    "journalAbbreviation": "shortjournal", "event-title": "eventtitle", "event": "eventtitle", "scale": "scale",
+    "dimensions": "dimensions", "medium": "medium", "CSTR": "cstr", "cstr": "cstr", "call-number": "applicationnumber",
+    "number-of-pages": "pagetotal", "section": "section", "status": "pubstate",
 }
-ROLES = {"author": "author", "editor": "editor", "translator": "translator", "container-author": "bookauthor"}
+ROLES = {"author": "author", "editor": "editor", "translator": "translator", "container-author": "bookauthor",
+         "compiler": "editor", "editorial-director": "editor", "collection-editor": "editor"}
+CREATORS_IN_PLACE_OF_AUTHOR = ("director", "composer", "performer", "producer", "executive-producer", "host",
+                               "interviewer", "illustrator", "guest", "narrator", "script-writer")
+"""Roles that are a work's responsible person when it has no author (a film's director, a song's composer)."""
+ARCHIVE_TYPES = {"personal_communication", "manuscript", "document", "letter"}
+"""Item types that are archive documents when they give an archive (``archive``/``archive_location``)."""
+CSL_NAME_VARIABLES = {*ROLES, *CREATORS_IN_PLACE_OF_AUTHOR, "recipient", "original-author", "reviewed-author", "chair",
+                      "contributor", "curator", "organizer", "translator"}
+CSL_DATE_VARIABLES = {"issued", "accessed", "original-date", "submitted", "event-date", "available-date"}
+_NOTE_LINE = re.compile(r"^\s*\{?:?([A-Za-z][\w.-]*)\s*:\s*(.*?)\}?\s*$")
+_BARE_DOI = re.compile(r"^\s*(?:doi:?\s*)?(10\.\d{4,9}/\S+)\s*$", re.I)
 _NOCASE = re.compile(r'<span class="nocase">(.*?)</span>')
+VERBATIM_FIELDS = {"url", "doi", "urldate", "date", "eprint", "isbn", "issn", "cstr"}
+_MARKUP = re.compile(r"<(/?)(sub|sup|i|b|span|sc)\b[^>]*>", re.I)
 
 
 def bounded_int(digits: str) -> int:
@@ -70,49 +99,158 @@ def _item_location(text: str, path: Path, item: Any, index: int) -> Location:
     return Location(path, 1, 1)
 
 
+def with_note_variables(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The item with the variables its ``note`` lines give, and the ``tex.`` fields (BibTeX names) they give."""
+    note = item.get("note")
+    if not isinstance(note, str) or not note.strip():
+        return item, {}
+    item = dict(item)
+    tex: dict[str, str] = {}
+    people: dict[str, list[dict[str, str]]] = {}
+    for line in note.splitlines():
+        doi = _BARE_DOI.match(line)
+        if doi:
+            item.setdefault("DOI", doi.group(1))
+            continue
+        m = _NOTE_LINE.match(line)
+        if not m or not m.group(2).strip():
+            continue
+        name, value = m.group(1), m.group(2).strip()
+        lowered = name.lower()
+        if lowered.startswith("tex."):
+            tex[lowered[4:]] = value
+        elif lowered == "type":
+            item["type"] = value.strip().lower()
+        elif lowered in CSL_NAME_VARIABLES:
+            family, _, given = value.partition("||")
+            person = {"family": family.strip(), "given": given.strip()} if given.strip() else {"literal": family.strip()}
+            people.setdefault(lowered, []).append(person)
+        elif lowered in CSL_DATE_VARIABLES:
+            # A date in the note refines the item's (``issued: 1957/1990``, ``1887（光绪十三年…）``) or fills it.
+            if lowered not in item or value.startswith(_date(item[lowered])[:4] or "\0"):
+                item[lowered] = {"raw": value}
+        elif name not in item and lowered not in item:
+            item[lowered if lowered != "cstr" else "CSTR"] = value
+    for variable, persons in people.items():
+        item.setdefault(variable, persons)
+    return item, tex
+
+
 def to_reference(item: dict[str, Any], location: Location) -> Reference:
-    kind = TYPES.get(str(item.get("type", "")), "misc")
+    item, tex = with_note_variables(item)
+    csl_type = str(item.get("type", "")).lower()
+    kind = TYPES.get(csl_type, "misc")
+    if csl_type in ARCHIVE_TYPES and (item.get("archive_location") or item.get("archive")):
+        kind = "archive"
     raw: dict[str, str] = {}
     for source, target in FIELDS.items():
         value = item.get(source)
-        if value not in (None, "") and target not in raw:
+        if value not in (None, "") and target not in raw and not isinstance(value, dict | list):
             raw[target] = str(value)
+    _place_number(item, kind, raw)
     container = item.get("container-title")
     if container:
         raw["journal" if kind in ("article", "periodical") else "booktitle"] = str(container)
-    if item.get("type") == "article-newspaper":
+    if csl_type == "article-newspaper":
         raw["entrysubtype"] = "newspaper"
+    if kind == "preprint" and item.get("number") and "eprint" not in raw:
+        raw["eprint"] = str(item["number"])
+        raw.setdefault("archiveprefix", "arXiv" if "arxiv" in str(item["number"]).lower() else "")
+    if kind == "archive":
+        for source, target in (("archive", "institution"), ("archive_location", "number"), ("archive-place", "address")):
+            if item.get(source):
+                raw[target] = str(item[source])
     if kind == "phdthesis" and re.search(r"硕士|master", str(item.get("genre", "")), re.I):
         kind = "mastersthesis"
     issued, accessed = _date(item.get("issued")), _date(item.get("accessed"))
-    if issued:
-        raw["date"], raw["year"] = issued, issued[:4]
+    if re.fullmatch(r"\d{4}(-\d{2}){1,2}|\d{4}/\d{4}", issued):
+        raw["date"] = issued
+    elif issued:
+        raw["year"] = issued  # a year, or a date as the work gives it: 1887（光绪十三年三月十三日）
     if accessed:
         raw["urldate"] = accessed
-    fields = {k: v for k, v in raw.items()}
-    if "title" in raw:
-        # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms.
-        fields["title"] = re.sub(r"<[^>]+>", "", raw["title"])
-        raw["title"] = re.sub(r"<[^>]+>", "", _NOCASE.sub(r"{\1}", raw["title"]))
-    names = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
+    _translation(item, raw)
+    names: dict[str, Sequence[Name]] = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
              for source, target in ROLES.items() if isinstance(item.get(source), list) and item[source]}
-    fields = {k: v for k, v in fields.items() if v}
-    return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json")
+    if "author" not in names:
+        stand_in = next((item[role] for role in CREATORS_IN_PLACE_OF_AUTHOR if isinstance(item.get(role), list) and item[role]), None)
+        if stand_in:
+            names["author"] = tuple(_name(n) for n in stand_in if isinstance(n, dict))
+    if tex:
+        kind = tex.pop("entrytype", kind).lower()
+        for field, value in tex.items():
+            if field in NAME_FIELDS:
+                names[field] = parse_names(value)
+            else:
+                raw[field] = value
+    placeholders = {k: v for k, v in raw.items() if is_placeholder(k, v)}
+    raw = {k: v for k, v in raw.items() if k not in placeholders}
+    fields = {k: v if k in VERBATIM_FIELDS else _plain(v) for k, v in raw.items() if v}
+    # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms, for conversion.
+    raw = {k: v if k in VERBATIM_FIELDS else _plain(_NOCASE.sub(r"{\1}", v)) for k, v in raw.items() if v}
+    return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json", placeholders=placeholders)
+
+
+def _place_number(item: dict[str, Any], kind: str, raw: dict[str, str]) -> None:
+    """CSL's one ``number``: an article number (as the page when there is none), or a report's, patent's, standard's."""
+    number = item.get("number")
+    if number in (None, "") or isinstance(number, dict | list):
+        return
+    if kind == "article":
+        raw.setdefault("eid", str(number))
+    elif kind != "preprint":
+        raw.setdefault("number", str(number))
+
+
+def _translation(item: dict[str, Any], raw: dict[str, str]) -> None:
+    """``original-title``/``original-author`` (the English version of a Chinese item, zotero-chinese's bilingual styles)."""
+    title = item.get("original-title")
+    if not title:
+        return
+    raw["title_translation_en"] = str(title)
+    authors = item.get("original-author")
+    if isinstance(authors, list):
+        raw["author_transliteration_en"] = " and ".join(
+            f"{{{p['literal']}}}" if p.get("literal") else f"{p.get('family', '')}, {p.get('given', '')}"
+            for p in authors if isinstance(p, dict))
+    for source, target in (("original-container-title", "journal_translation_en"), ("original-publisher", "publisher_translation_en"),
+                           ("original-publisher-place", "address_translation_en")):
+        if item.get(source):
+            raw[target] = str(item[source])
+
+
+def _plain(value: str) -> str:
+    """CSL's rich text: ``<sub>``/``<sup>`` kept as marks, other tags dropped, entities decoded."""
+    if "<" not in value and "&" not in value:
+        return value
+
+    def tag(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        if name in ("sub", "sup"):
+            marks = SUB if name == "sub" else SUP
+            return marks[1] if m.group(1) else marks[0]
+        return ""
+
+    return html.unescape(_MARKUP.sub(tag, value))
 
 
 def _date(value: Any) -> str:
     if not isinstance(value, dict):
         return ""
     parts = (value.get("date-parts") or [[]])[0]
-    if parts:
-        return "-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts) if str(p).strip())
+    if parts and isinstance(parts, list):
+        try:
+            return "-".join(f"{int(p):02d}" if i else str(int(p)) for i, p in enumerate(parts[:3]) if str(p).strip())
+        except (TypeError, ValueError):
+            return ""
     return str(value.get("raw") or value.get("literal") or "")
 
 
 def _name(data: dict[str, Any]) -> Name:
     if data.get("literal"):
         return Name(family=str(data["literal"]), corporate=True)
-    particle = " ".join(str(data[k]) for k in ("dropping-particle", "non-dropping-particle") if data.get(k))
-    given = str(data.get("given", ""))
-    return Name(family=str(data.get("family", "")), given=given, particle=particle, suffix=str(data.get("suffix", "")),
-                given_raw=given)
+    # A dropping particle follows the given names when the name is inverted (Beethoven L van); the standard
+    # abbreviates it with them (Veen P H v d). A non-dropping one stays before the family name (van der Merwe K).
+    given = " ".join(str(data[k]) for k in ("given", "dropping-particle") if data.get(k))
+    return Name(family=str(data.get("family", "")), given=given, particle=str(data.get("non-dropping-particle", "")),
+                suffix=str(data.get("suffix", "")), given_raw=given)

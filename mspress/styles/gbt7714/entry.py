@@ -15,6 +15,7 @@ from mspress.styles.gbt7714.text import journal_title, punctuate, sentence_case
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's number) is content
 ONLINE_TYPES = {"online", "www", "electronic", "webpage"}
 VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "scale", "dimensions", "version", "cstr",
@@ -87,15 +88,16 @@ class Entry:
         A conference's name (an ``inproceedings``' ``booktitle``) is printed as written.
         """
         prefix = name[: -len("title")] if name.endswith("title") else ""
-        parts = [self.ref.raw_fields.get(part, "").strip() for part in (name, f"{prefix}subtitle", f"{prefix}titleaddon")]
+        names = (name, f"{prefix}subtitle", f"{prefix}titleaddon")
+        conference = name == "booktitle" and self.ref.entry_type in ("inproceedings", "conference")
+        convert = self.english and self.converts_case and not conference
+        if not convert and self.ref.source_format == "csl-json":  # CSL text is not LaTeX: nothing to decode
+            return punctuate(": ".join(v for v in (self.ref.fields.get(n, "").strip() for n in names) if v), self.p.full)
+        parts = [self.ref.raw_fields.get(part, "").strip() for part in names]
         if not parts[0]:
             return ""
         raw = ": ".join(part for part in parts if part)
-        conference = name == "booktitle" and self.ref.entry_type in ("inproceedings", "conference")
-        if self.english and self.converts_case and not conference:
-            text = sentence_case(raw).replace("\u00a0", " ")
-        else:
-            text = decode(raw).replace("\u00a0", " ")
+        text = (sentence_case(raw) if convert else decode(raw)).replace("\u00a0", " ")
         return punctuate(_ASCII_SPACES.sub(" ", text).strip(), self.p.full)
 
     def journal(self) -> str:
@@ -183,7 +185,16 @@ class Entry:
     def url(self) -> str:
         if not self.options.print_url:
             return ""
-        return self.verbatim("url") or self.eprint_url
+        return self.verbatim("url") or self.url_in_text or self.eprint_url
+
+    @cached_property
+    def url_in_text(self) -> str:
+        """A URL given as ``\\url{…}`` in ``howpublished`` or ``note`` (BibTeX had no url field)."""
+        for name in ("howpublished", "note"):
+            m = _URL_COMMAND.search(self.ref.raw_fields.get(name, ""))
+            if m:
+                return m.group(1).strip()
+        return ""
 
     @cached_property
     def preprint_server(self) -> str:

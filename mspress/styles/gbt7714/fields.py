@@ -58,7 +58,8 @@ def field_problem(name: str, value: str) -> str | None:
     if check is None:
         return None
     pattern, hint = check
-    return None if pattern.match(value.strip()) else f"malformed {name} {value!r}: {hint}"
+    checked = bare_doi(value) if name == "doi" else value  # a DOI given as a URL is printed as a DOI: not a fault
+    return None if pattern.match(checked.strip()) else f"malformed {name} {value!r}: {hint}"
 
 
 # --- values the standard prescribes a form for ----------------------------------------------------------
@@ -139,3 +140,36 @@ def carrier(value: str) -> str:
     """The medium code (Annex A) a ``medium`` or ``howpublished`` value names: ``CD-ROM`` → ``CD``; else ''."""
     word = value.strip().lower().strip("[]")
     return next((code for code, names in _CARRIERS.items() if word in names), "")
+
+
+KNOWN_FIELDS = frozenset("""
+abstract addendum address afterword annotation annote annotator archiveprefix author authortype bookauthor bookpagination
+booksubtitle booktitle booktitleaddon chapter commentator crossref date dimensions doi edition editor editora editorb
+editorc editortype editoratype editorbtype editorctype eid entryset entrysubtype eprint eprintclass eprinttype eventdate
+eventtitle eventtitleaddon file foreword holder howpublished ids indextitle institution introduction isan isbn ismn isrn
+issn issue issuesubtitle issuetitle iswc journal journalsubtitle journaltitle journaltitleaddon key keywords label langid
+langidopts language library location mainsubtitle maintitle maintitleaddon medium month nameaddon note number options
+organization origdate origlanguage origlocation origpublisher origtitle pages pagetotal pagination part primaryclass
+publisher pubstate reprinttitle school series shortauthor shorteditor shorthand shorthandintro shortjournal shortseries
+shorttitle sortkey sortname sortshorthand sorttitle sortyear subtitle title titleaddon translator type url urldate
+venue version volume volumes xdata xref year userd usera userb userc usere userf verba verbb verbc cstr scale
+hyphenation mrclass mrnumber zbl pmid pmcid arxivid timestamp owner groups mendeley-tags mendeley-groups copyright
+lccn bdsk-url-1 bdsk-url-2 bdsk-file-1 biburl bibsource citeulike-article-id citeulike-linkout-0 posted-at priority
+rating read readstatus researcherid unique-id article-number numpages articleno acmid affiliation affiliations
+cited-references da ea funding-acknowledgement funding-text journal-iso keywords-plus number-of-cited-references
+orcid-numbers research-areas times-cited usage-count web-of-science-categories web-of-science-index type-of-work
+school-name collaborator country dept degree advisor supervisor place pubmed pmc shortjournal-iso ppn isbn13
+isbn10 eissn oclc
+""".split())
+"""Fields of BibLaTeX's data model, BibTeX's, and those reference managers add (Zotero, JabRef, Mendeley, Web of
+Science, BibDesk…). A field not here but one letter or two from one of them is probably misspelt."""
+
+
+def misspelt_field(name: str) -> str | None:
+    """The known field ``name`` is a misspelling of (``puslisher`` → ``publisher``), or ``None``."""
+    if name in KNOWN_FIELDS or "_" in name or name.startswith(("x-", "bdsk", "tex.")):
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
+    return close[0] if close else None

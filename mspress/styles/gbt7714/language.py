@@ -26,7 +26,7 @@ _NAMES: dict[str, str] = {
 }
 """Language names and codes as BibLaTeX (babel/polyglossia names), Zotero, CNKI and ISO 639 write them."""
 _SEPARATORS = re.compile(r"[\s;,；，/|]+")
-_SCRIPT_LANGS = {"zh", "ja", "ko", "ru", "en"}
+_SCRIPT_LANGS: dict[str, EntryLang] = {"zh": "zh", "ja": "ja", "ko": "ko", "ru": "ru", "en": "en"}
 
 
 def language_code(value: str) -> str | None:
@@ -57,7 +57,7 @@ def entry_language(fields: Mapping[str, str], names_text: str = "") -> EntryLang
     declared = declared_language(fields)
     code = language_code(declared[1]) if declared else None
     if code is not None:
-        return code if code in _SCRIPT_LANGS else "en"  # terms: Western languages take et al., ed., trans.
+        return _SCRIPT_LANGS.get(code, "en")  # terms: Western languages take et al., ed., trans.
     sample = names_text + "".join(fields.get(f, "") for f in ("title", "booktitle", "journal", "journaltitle", "publisher",
                                                                "address", "location", "institution", "school", "edition"))
     return script_language(sample)

@@ -173,7 +173,8 @@ def newspaper(e: Entry, letters: str) -> list[Block]:
 def periodical(e: Entry, letters: str) -> list[Block]:
     """A run of a serial: ``1957(1)-1990(4). 北京: 北京图书馆, 1957-1990``; ranges from ``--``, ``–`` or ``date = 1957/1990``."""
     volume = re.sub(r"\s*(?:--|–|—)\s*", "-", e.get("volume") or e.get("number"))
-    year = e.get("year") or e.raw("date").replace("/", "-")
+    date = e.raw("date")
+    year = date.replace("/", "-") if "/" in date else (e.get("year") or date)
     year = re.sub(r"\s*(?:--|–|—)\s*", "-", year)
     if e.options.edition == 2025:
         volume = volume.replace("-", "—") if volume else volume
@@ -235,7 +236,9 @@ def patent(e: Entry, letters: str) -> list[Block]:
     text = date
     if e.pages():
         text = f"{text}{e.p.colon}{e.pages()}" if text else e.pages()
-    return blocks(owner, title_block(e, letters, extra=e.get("number")), Block().add(text).add(urldate_2015(e)),
+    # 2025 prints the application number (Zotero's call-number), 2015 the publication number
+    numbers = ("applicationnumber", "number") if e.options.edition == 2025 else ("number", "applicationnumber")
+    return blocks(owner, title_block(e, letters, extra=e.get(*numbers)), Block().add(text).add(urldate_2015(e)),
                   *link_blocks(e))
 
 

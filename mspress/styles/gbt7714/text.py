@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from mspress.sources.latex import decode
 
@@ -26,6 +27,7 @@ def to_half(text: str) -> str:
     text = re.sub(r"\( ", "(", text)
     text = re.sub(r" ([,.;:)\]])", r"\1", text)
     return text.strip()
+
 
 
 def to_full(text: str) -> str:
@@ -69,7 +71,7 @@ _CASE_TOKEN = re.compile(r"\\[A-Za-z]+\s*(?:\{(?:[^{}]|\{[^{}]*\})*\})*|\\.|\$\$
 def _case_segments(raw: str) -> list[tuple[str, bool]]:
     """The title cut into decoded runs, each marked True when its case must be kept."""
     segments: list[tuple[str, bool]] = []
-    depth, start, pos = 0, 0, 0
+    depth, start = 0, 0
     for m in _CASE_TOKEN.finditer(raw):
         token = m.group(0)
         if depth == 0 and token not in "{}":
@@ -104,9 +106,9 @@ _SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", 
 def _written_in_title_case(chunks: Iterable[str]) -> bool:
     """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``)."""
     capitalised = lower = 0
-    words = [part for chunk in chunks for w in _WORD.findall(chunk) for part in _PART_SEPARATOR.split(w)[::2]]
+    words = _LONG_WORD.findall(" ".join(chunks))
     for word in words[1:]:
-        if len(word) < 4 or word.lower() in _SMALL_WORDS or not word[0].isalpha() or _keeps_case(word):
+        if word.lower() in _SMALL_WORDS or _keeps_case(word):
             continue
         if word[0].isupper():
             capitalised += 1
@@ -115,40 +117,53 @@ def _written_in_title_case(chunks: Iterable[str]) -> bool:
     return capitalised >= lower
 
 
+_LONG_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w])")
+_DIGIT = re.compile(r"\d")
+
+
 def _keeps_case(word: str) -> bool:
     """An acronym, a word with inner capitals or digits, or a single capital other than the article A."""
-    if any(ch.isdigit() for ch in word):
-        return True
     if len(word) == 1:
-        return word.isupper() and word != "A"
+        return word.isupper() and word != "A" or word.isdigit()
     rest = word[1:]
-    return rest != rest.lower()
+    return rest != rest.lower() or _DIGIT.search(word) is not None
 
 
 def _lower_chunk(text: str, first_done: bool, title_case: bool) -> str:
-    """Lower-case the words of an unprotected stretch; the title's first letter keeps its case.
+    """Lower-case the words of an unprotected stretch; the title's first letter keeps its case."""
+    words = _TITLE_CASE_WORD if title_case else _SENTENCE_CASE_WORD
+    if first_done:
+        return _WORD.sub(words, text)
+    head = _WORD.search(text)
+    if head is None:
+        return text
+    return text[: head.start()] + _converted(head.group(0), True, title_case) + _WORD.sub(words, text[head.end() :])
 
-    The parts of a compound are judged one by one: ``Next-Generation`` → ``next-generation``, ``TSC-C`` stays.
-    """
+
+@lru_cache(maxsize=16384)
+def _converted(whole: str, first: bool, title_case: bool) -> str:
+    """One word in sentence case. The parts of a compound are judged one by one: ``Next-Generation`` →
+    ``next-generation``, ``TSC-C`` stays (a one-letter part is kept only beside a kept part: ``e-government``)."""
     def lower(part: str, first: bool, kept: bool) -> str:
         if kept or (not title_case and not first and part[:1].isupper()):
             return part
         return part[0] + part[1:].lower() if first else part.lower()
 
-    def word(m: re.Match[str], first: bool = False) -> str:
-        parts = _PART_SEPARATOR.split(m.group(0))
-        kept = [_keeps_case(part) for part in parts]
-        if len(parts) > 1:  # a one-letter part is kept only beside a kept part: TSC-C, but e-government
-            anchored = any(k and len(part) > 1 for k, part in zip(kept[::2], parts[::2], strict=True))
-            kept = [k and (len(part) > 1 or anchored) for k, part in zip(kept, parts, strict=True)]
-        return "".join(piece if i % 2 else lower(piece, first and i == 0, kept[i]) for i, piece in enumerate(parts))
+    if "-" not in whole and "'" not in whole and "’" not in whole:
+        return lower(whole, first, _keeps_case(whole))
+    parts = _PART_SEPARATOR.split(whole)
+    kept = [_keeps_case(part) for part in parts]
+    anchored = any(k and len(part) > 1 for k, part in zip(kept[::2], parts[::2], strict=True))
+    kept = [k and (len(part) > 1 or anchored) for k, part in zip(kept, parts, strict=True)]
+    return "".join(piece if i % 2 else lower(piece, first and i == 0, kept[i]) for i, piece in enumerate(parts))
 
-    if first_done:
-        return _WORD.sub(word, text)
-    head = _WORD.search(text)
-    if head is None:
-        return text
-    return text[: head.start()] + word(head, first=True) + _WORD.sub(word, text[head.end() :])
+
+def _TITLE_CASE_WORD(m: re.Match[str]) -> str:
+    return _converted(m.group(0), False, True)
+
+
+def _SENTENCE_CASE_WORD(m: re.Match[str]) -> str:
+    return _converted(m.group(0), False, False)
 
 
 _PART_SEPARATOR = re.compile(r"([-'’])")
