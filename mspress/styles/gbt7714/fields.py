@@ -34,7 +34,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 
 
 _CHECKS = {
-    "doi": (re.compile(r"^10\.\d{4,9}/\S+$"), "a DOI looks like 10.1016/j.xxx.2020.01.001 (no https://doi.org/ prefix)"),
+    "doi": (re.compile(r"^10\.\d{4,9}/\S+$"), "a DOI looks like 10.1016/j.xxx.2020.01.001 (a https://doi.org/ link to it is read too)"),
     "year": (re.compile(r"^(\d{4}[a-z]?|\[\d{4}\]|c\d{4})$"), "a year is four digits, such as 2015"),
     "pages": (re.compile(r"^[\w.+]+(\s*(-{1,2}|–|—|~|～)\s*[\w.+]+)?(\s*[,;]\s*[\w.+]+(\s*(-{1,2}|–|—)\s*[\w.+]+)?)*$"),
               "pages look like 240--248, e9--e11 or 2796"),
