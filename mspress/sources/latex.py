@@ -63,6 +63,7 @@ _TOKEN = re.compile(
     r"|\\(?P<esc>[&%$#_{} ,\-;:!/@])"
     r"|(?P<math>\$\$?(?:\\.|[^$\\])*\$\$?|\\\((?:\\[^)]|[^\\])*?\\\))"
     r"|(?P<dash>---?)|(?P<tilde>~)|(?P<brace>[{}])|(?P<quote>``|'')"
+    r"|\\(?P<literal>[^A-Za-z\s])"
 )
 _NEEDS_WORK = re.compile(r"[\\{}~$]|--|``|''")
 
@@ -129,6 +130,8 @@ def _replace(m: re.Match[str]) -> str:
         return "\u00a0"
     if m.group("quote"):
         return "“" if m.group("quote") == "``" else "”"
+    if m.group("literal"):
+        return m.group("literal")  # \" before a Chinese character is a quotation mark, not an umlaut
     return ""
 
 

@@ -117,6 +117,8 @@ def parse_name(raw: str) -> Name:
     if raw.startswith("{") and raw.endswith("}") and _balanced_inner(raw):
         return Name(family=decode(raw[1:-1]).strip(), corporate=True)
     parts = split_top_level(raw, _COMMA)
+    if _KEY_VALUE.match(raw):
+        return _extended_name(parts)
     if len(parts) >= 3:
         particle, family = _split_von(parts[0])
         return Name(family, decode(parts[2]), particle, decode(parts[1]), given_raw=parts[2])
@@ -132,6 +134,27 @@ def parse_name(raw: str) -> Name:
     last_lower = max(i for i, w in enumerate(words[:-1]) if _is_lower(w))
     return Name(family=decode(" ".join(words[last_lower + 1 :])), given=decode(" ".join(words[:first_lower])),
                 particle=decode(" ".join(words[first_lower : last_lower + 1])), given_raw=" ".join(words[:first_lower]))
+
+
+_KEY_VALUE = re.compile(r"\s*(family|given|prefix|suffix)\s*=", re.I)
+
+
+def _extended_name(parts: list[str]) -> Name:
+    """BibLaTeX's (and Better BibTeX's) ``family=Veen, given=Pieternella H., prefix=van der, useprefix=false``.
+
+    Without ``useprefix`` the prefix follows the given names once inverted, as the standard prints it (``Veen P H v d``).
+    """
+    values: dict[str, str] = {}
+    for part in parts:
+        key, _, value = part.partition("=")
+        values[key.strip().lower()] = value.strip().strip("{}") if value.strip().startswith("{") else value.strip()
+    prefix, given = values.get("prefix", ""), values.get("given", "")
+    use_prefix = values.get("useprefix", "false").lower() == "true"
+    if prefix and not use_prefix:
+        given = f"{given} {prefix}".strip()
+        prefix = ""
+    return Name(decode(values.get("family", "")), decode(given), decode(prefix), decode(values.get("suffix", "")),
+                given_raw=given)
 
 
 def _split_von(text: str) -> tuple[str, str]:

@@ -140,12 +140,12 @@ class Entry:
         """Pages with ``-`` ranges; CNKI's ``210+209`` (continued on page 209) as ``210, 209``."""
         pages = self.raw("pages")
         pages = re.sub(r"\s*(?:--|–|—|~|～)\s*", "-", pages)
-        pages = re.sub(r"\s*\+\s*(?=\w)", self.p.comma, pages)
+        pages = re.sub(r"\s*(?:\+|,)\s*(?=\w)", self.p.comma, pages)  # 210+209 and 68-73, 86 → the style's comma
         return re.sub(r"(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])", "", pages)
 
     def number(self, *names: str) -> str:
-        """A volume or issue number, without the leading zeros CNKI writes."""
-        return plain_number(self.raw(*names))
+        """A volume or issue number, without the leading zeros CNKI writes; ranges with a hyphen (``7-8``)."""
+        return re.sub(r"\s*(?:--|–|—)\s*", "-", plain_number(self.raw(*names)))
 
     def place(self) -> str:
         return first_place(self.get("address", "location"))

@@ -112,6 +112,14 @@ def first_place(value: str) -> str:
     return _PLACES.split(value, maxsplit=1)[0].strip()
 
 
+_PUBLISHERS = re.compile(r"\s*[;；、]\s*")
+
+
+def first_publisher(value: str) -> str:
+    """Only the first publisher (``人民出版社、中央文献出版社`` → ``人民出版社``); ``and`` may belong to a name."""
+    return _PUBLISHERS.split(value, maxsplit=1)[0].strip()
+
+
 def plain_number(value: str) -> str:
     """An issue or volume without the leading zeros CNKI writes (``01`` → ``1``)."""
     return value.lstrip("0") or value if value.isdigit() else value

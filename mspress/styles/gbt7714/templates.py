@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 
 from mspress.styles.gbt7714.entry import Block, Entry
-from mspress.styles.gbt7714.fields import first_place, plain_number
+from mspress.styles.gbt7714.fields import first_place, first_publisher, plain_number
 
 Template = Callable[[Entry, str], list[Block]]
 
@@ -72,7 +72,7 @@ def publication(e: Entry, place_field: tuple[str, ...] = ("address", "location")
     The author-year system moves the year to the head, except an archive's date of formation (``keep_year``).
     """
     p = e.p
-    place, publisher = first_place(e.get(*place_field)), e.get(*publisher_field)
+    place, publisher = first_place(e.get(*place_field)), first_publisher(e.get(*publisher_field))
     text = place
     if publisher:
         text = f"{text}{p.colon}{publisher}" if text else publisher
@@ -100,7 +100,9 @@ def link_blocks(e: Entry) -> list[Block]:
 
 
 def book(e: Entry, letters: str) -> list[Block]:
-    return blocks(head(e), title_block(e, letters), translator(e), e.edition(), publication(e), *link_blocks(e))
+    # a manual's or report-like book's organization publishes it when no publisher is given
+    pub = publication(e, publisher_field=("publisher", "organization"))
+    return blocks(head(e), title_block(e, letters), translator(e), e.edition(), pub, *link_blocks(e))
 
 
 def collection(e: Entry, letters: str) -> list[Block]:
@@ -118,8 +120,8 @@ def contribution(e: Entry, letters: str) -> list[Block]:
         if e.pages():
             tail += f"{p.colon}{e.pages()}"
         return blocks(head(e, "author"), title_block(e, letters, extra=""), translator(e),
-                      Host().add(host_text + tail), *link_blocks(e))
-    volume = e.volume_label()
+                      Host().add(host_text + tail).add(urldate_2015(e)), *link_blocks(e))
+    volume = "" if e.get("series") else e.volume_label()  # with a series, the volume is the series' (LNCS 1666)
     host_title = f"{booktitle}{p.colon}{volume}" if volume and booktitle else (booktitle or volume)
     translated = translator(e) if e.options.edition == 2025 else None  # 2025 puts the translator before //
     return blocks(head(e, "author"), title_block(e, letters, volume=False), translated, *host(e, host_title),
@@ -172,9 +174,14 @@ def newspaper(e: Entry, letters: str) -> list[Block]:
 
 def periodical(e: Entry, letters: str) -> list[Block]:
     """A run of a serial: ``1957(1)-1990(4). 北京: 北京图书馆, 1957-1990``; ranges from ``--``, ``–`` or ``date = 1957/1990``."""
-    volume = re.sub(r"\s*(?:--|–|—)\s*", "-", e.get("volume") or e.get("number"))
-    date = e.raw("date")
-    year = date.replace("/", "-") if "/" in date else (e.get("year") or date)
+    p = e.p
+    volume = re.sub(r"\s*(?:--|–|—)\s*", "-", e.get("volume"))
+    date = e.raw("date") or e.raw("year")
+    years = re.split(r"\s*(?:/|--|–|—)\s*", date) if re.search(r"\d{4}\s*(?:/|--|–|—)", date) else [date]
+    issues = re.split(r"\s*(?:--|–|—|-)\s*", e.get("number"))
+    if not volume and len(issues) == 2 and len(years) == 2:  # year {1957/1990}, number {1--4} → 1957(1)-1990(4)
+        volume = f"{years[0]}{p.open_paren}{issues[0]}{p.close_paren}-{years[1]}{p.open_paren}{issues[1]}{p.close_paren}"
+    year = "-".join(years) if len(years) == 2 else (e.get("year") or date)
     year = re.sub(r"\s*(?:--|–|—)\s*", "-", year)
     if e.options.edition == 2025:
         volume = volume.replace("-", "—") if volume else volume
@@ -191,13 +198,20 @@ def thesis(e: Entry, letters: str) -> list[Block]:
 def dated(e: Entry) -> Block:
     """``(2012-01-16)[2013-03-26]``: the creation or update date and the access date of online items."""
     p = e.p
-    date = e.date
+    date = e.date or (e.year if e.ref.entry_type in ONLINE_ONLY else "")
     text = f"{p.open_paren}{date}{p.close_paren}" if date else ""
     return Block().add(text).add(e.urldate() if e.url else "")
 
 
+ONLINE_ONLY = {"online", "www", "electronic", "webpage"}
+"""Web pages: a year alone is their creation or update date, printed in parentheses."""
+
+
 def report(e: Entry, letters: str) -> list[Block]:
     number = e.get("number")
+    kind = e.get("type")
+    if number and re.fullmatch(r"[A-Z]{1,5}", kind):  # type = {AD}, number = {730029}: the number is AD 730029
+        number = f"{kind} {number}"
     title = title_block(e, letters, extra=number)
     if e.get("address", "location", "institution", "publisher"):
         pub = publication(e, publisher_field=("institution", "publisher"))
@@ -260,7 +274,9 @@ def archive(e: Entry, letters: str) -> list[Block]:
 
 
 def map_(e: Entry, letters: str) -> list[Block]:
-    scale = e.raw("scale")
+    """2025's map: ``title. 1:25000[CM]. place: publisher, year. 128cm×84cm``; 2015 sets a map like a book."""
+    scale = e.raw("scale") if e.options.edition == 2025 else ""
+    dimensions = e.raw("dimensions") if e.options.edition == 2025 else ""
     if scale:
         title = Block().add(e.title())
         scaled = title_block(e, letters, title=scale)
@@ -269,8 +285,8 @@ def map_(e: Entry, letters: str) -> list[Block]:
         parts = [title_block(e, letters)]
     if e.get("booktitle"):
         host = Host().add(e.title("booktitle"))
-        return blocks(head(e), *parts, host, e.edition(), publication(e), e.raw("dimensions"), *link_blocks(e))
-    return blocks(head(e), *parts, e.edition(), publication(e), e.raw("dimensions"), *link_blocks(e))
+        return blocks(head(e), *parts, host, e.edition(), publication(e), dimensions, *link_blocks(e))
+    return blocks(head(e), *parts, e.edition(), publication(e), dimensions, *link_blocks(e))
 
 
 def software(e: Entry, letters: str) -> list[Block]:
@@ -286,7 +302,11 @@ def software(e: Entry, letters: str) -> list[Block]:
 def dataset(e: Entry, letters: str) -> list[Block]:
     version = e.raw("version")
     p = e.p
-    platform = e.get("publisher", "organization", "institution")
+    platform = e.get("publisher", "organization", "institution", "booktitle", "journaltitle", "journal")
+    if e.options.edition == 2015:  # 2015: platform, year[accessed]; no version slot
+        year = "" if author_year(e) else e.year
+        text = f"{platform}{p.comma}{year}" if platform and year else platform or year
+        return blocks(head(e), title_block(e, letters), Block().add(text).add(e.urldate()), *link_blocks(e))
     when = e.date or e.year
     text = platform + (f"{p.open_paren}{when}{p.close_paren}" if when else "")
     return blocks(head(e), title_block(e, letters), f"V{version}" if version else None, Block().add(text).add(e.urldate()),
@@ -303,8 +323,9 @@ def preprint(e: Entry, letters: str) -> list[Block]:
     else:
         when = e.date or e.year
         text = platform + (f"{p.open_paren}{when}{p.close_paren}" if when else "")
-    return blocks(head(e), title_block(e, letters, volume=False), f"V{version}" if version else None,
-                  Block().add(text).add(e.urldate()), *link_blocks(e))
+    version_text = f"V{version}" if version and e.options.edition == 2025 else None  # 2015 has no version slot
+    return blocks(head(e), title_block(e, letters, volume=False), version_text, Block().add(text).add(e.urldate()),
+                  *link_blocks(e))
 
 
 TYPES: dict[str, tuple[str, Template]] = {

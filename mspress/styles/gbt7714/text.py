@@ -9,12 +9,13 @@ from mspress.sources.latex import decode
 
 _HALF = [("，", ", "), ("：", ": "), ("；", "; "), ("？", "?"), ("！", "!"), ("（", " ("), ("）", ") ")]
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_FULL = re.compile(rf"[,:;]\s+|(?<=[{_CJK}])\s*[,:;]\s*|[,:;](?=[{_CJK}])|\s*\(\s*|\s*\)\s*")
-_FULL_OF = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+_CJK_QUESTION = re.compile(rf"(?<=[{_CJK}])[?!]|[?!](?=[{_CJK}])")  # 共同富裕?——来自 → ？ in Chinese text
+_FULL = re.compile(rf"\s*[,:;]\s+|(?<=[{_CJK}])\s*[,:;]\s*|[,:;](?=[{_CJK}])|\s*\(\s*|\s*\)\s*")
+_FULL_OF = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
 
 
 _WIDE_MARKS = re.compile("[，：；？！（）]")
-_NARROW_MARKS = re.compile(r"[,:;()]")
+_NARROW_MARKS = re.compile(r"[,:;()?!]")
 
 
 def to_half(text: str) -> str:
@@ -38,7 +39,8 @@ def to_full(text: str) -> str:
     """
     if not _NARROW_MARKS.search(text):
         return text.strip()
-    return _FULL.sub(lambda m: _FULL_OF[m.group(0).strip()], text).strip()
+    text = _FULL.sub(lambda m: _FULL_OF[m.group(0).strip()], text)
+    return _CJK_QUESTION.sub(lambda m: _FULL_OF[m.group(0)], text).strip()
 
 
 def punctuate(text: str, full: bool) -> str:
@@ -106,7 +108,7 @@ _SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", 
 def _written_in_title_case(chunks: Iterable[str]) -> bool:
     """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``)."""
     capitalised = lower = 0
-    words = _LONG_WORD.findall(" ".join(chunks))
+    words = _LONG_WORD.findall(_SUBTITLE_START.sub(r"\1", " ".join(chunks)))  # a subtitle's capital says nothing
     for word in words[1:]:
         if word.lower() in _SMALL_WORDS or _keeps_case(word):
             continue
@@ -117,6 +119,7 @@ def _written_in_title_case(chunks: Iterable[str]) -> bool:
     return capitalised >= lower
 
 
+_SUBTITLE_START = re.compile(r"([:：?？]\s*)[^\W\d_]+")
 _LONG_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w])")
 _DIGIT = re.compile(r"\d")
 
@@ -163,7 +166,12 @@ def _TITLE_CASE_WORD(m: re.Match[str]) -> str:
 
 
 def _SENTENCE_CASE_WORD(m: re.Match[str]) -> str:
-    return _converted(m.group(0), False, False)
+    # After a colon even a sentence-case title starts its subtitle in lower case (the standard's examples).
+    after_colon = _AFTER_COLON.search(m.string, max(0, m.start() - 3), m.start()) is not None
+    return _converted(m.group(0), False, after_colon)
+
+
+_AFTER_COLON = re.compile(r"[:：]\s*$")
 
 
 _PART_SEPARATOR = re.compile(r"([-'’])")
