@@ -142,11 +142,27 @@ def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:
     return reference_from_raw(entry.key, entry.entry_type.lower(), raw, location, lines)
 
 
+_ALIASES = {"trydate": "urldate", "citedate": "urldate", "modifydate": "date",
+            "journal-iso": "shortjournal"}
+"""Fields that EndNote-to-BibTeX conversions (CNKI's among them) and the old gbt7714 styles write for BibLaTeX's."""
+_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
 def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location: Location, lines: Mapping[str, int],
                        members: tuple[Reference, ...] = ()) -> Reference:
     """A BibTeX entry's fields as a ``Reference``; values that stand for nothing are set aside, not printed."""
     placeholders = {name: value for name, value in raw.items() if is_placeholder(name, value)}
     raw = {name: value for name, value in raw.items() if name not in placeholders}
+    for alias, field in _ALIASES.items():
+        if raw.get(alias) and not raw.get(field):
+            raw[field] = raw[alias]
+    if raw.get("placepublished") and raw.get("publisher"):  # without a publisher it is where a meeting was held
+        raw.setdefault("address", raw["placepublished"])
+    if "secondarytitle" in raw:
+        raw.setdefault("journal" if entry_type == "article" else "booktitle", raw["secondarytitle"])
+    for name in ("date", "urldate"):
+        if name in raw:
+            raw[name] = _TIME.sub("", raw[name])  # 2016-01-01T00:00:00 → 2016-01-01
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
     return Reference(key, entry_type, DecodedFields(raw), names, location, raw, "bibtex", lines, placeholders, members)
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
-_PLACEHOLDER = re.compile(r"(?i)\s*\{?\s*(null|none|nil|n/?a|nan|unknown|undefined|\?+|-+|—+|无|暂无|不详)\s*\}?\s*")
+_PLACEHOLDER = re.compile(r"(?i)\s*\{?\s*(null|none|nil|n/?a|nan|unknown|undefined|\?+|-+|—+|无|暂无|不详|"
+                          r"issue date|patent number|publication date|date published|page numbers?|place published|"
+                          r"publisher name|volume number|issue number)\s*\}?\s*")
+"""Also the field labels of a template left unfilled (``year = {Issue Date}``, ``number = {Patent Number}``)."""
 _ZERO = re.compile(r"\s*0+\s*(?:(?:-{1,2}|–|—|~)\s*0+\s*)?")
 _NUMBERED_FIELDS = {"year", "pages", "volume", "number", "issue", "edition", "date", "eid"}
 

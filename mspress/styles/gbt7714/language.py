@@ -18,7 +18,7 @@ _NAMES: dict[str, str] = {
     "russian": "ru", "ru": "ru", "rus": "ru", "русский": "ru", "俄语": "ru", "俄文": "ru",
     "english": "en", "en": "en", "eng": "en", "american": "en", "british": "en", "canadian": "en", "australian": "en",
     "newzealand": "en", "usenglish": "en", "ukenglish": "en", "americanenglish": "en", "britishenglish": "en", "英文": "en",
-    "英语": "en",
+    "英语": "en", "anglais": "en", "englisch": "en", "inglés": "en", "ingles": "en",
     "german": "de", "ngerman": "de", "deutsch": "de", "de": "de", "ger": "de", "deu": "de", "austrian": "de", "naustrian": "de",
     "french": "fr", "francais": "fr", "français": "fr", "fr": "fr", "fre": "fr", "fra": "fr",
     "spanish": "es", "español": "es", "es": "es", "spa": "es", "italian": "it", "it": "it", "ita": "it",
