@@ -31,10 +31,16 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
         cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides the journal's)")
         cmd.add_argument("--format", dest="formats", action="append", choices=BUILD_FORMATS, default=default,
                          help="write this format (repeatable; default: the profile's formats, html and pdf unless it adds docx)")
-    r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714")
+    r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714 (or the journal's CSL style)",
+                       description="Format every entry of a BibTeX or CSL-JSON file, in file order (an author-date CSL style sorts them "
+                       "its own way). The journal profile of the project in the current directory (or -C DIR) applies: its GB/T 7714 "
+                       "settings, or the CSL style it names (csl = ...), with [tool.mspress]'s own settings over it. For the plain "
+                       "standard, GB/T 7714-2015 numeric whatever the project says, give --journal none, or run it outside any "
+                       "project (-C to a folder with no pyproject.toml); --journal default still takes [tool.mspress]'s settings.")
     r.add_argument("file", type=Path, help="a .bib or CSL-JSON .json file")
     _project_options(r, argparse.SUPPRESS)
-    r.add_argument("--style", choices=STYLES, default=None, help="default: the journal's (gb7714-2015 without a project)")
+    r.add_argument("--style", choices=STYLES, default=None, help="default: the journal's (gb7714-2015 without a project); "
+                   "replaces the journal's CSL style")
     r.add_argument("--system", choices=SYSTEMS, default=None, help="default: the journal's (numeric without a project)")
     r.add_argument("--format", dest="ref_format", choices=("text", "html", "json"), default="text")
     c = sub.add_parser("check", help="check citations, references and front matter without building")
@@ -52,7 +58,8 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
 def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
     cmd.add_argument("-C", dest="directory", default=default, metavar="DIR", help="project directory (default: the current one)")
     cmd.add_argument("--journal", default=default, metavar="NAME",
-                     help="journal profile (overrides [tool.mspress] journal; packaged: " + ", ".join(journals.names()) + ")")
+                     help="journal profile (overrides [tool.mspress] journal; packaged: " + ", ".join(journals.names()) + "; "
+                     "none: the plain standard, without the project's journal and reference settings)")
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "mspress") -> int:

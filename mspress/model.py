@@ -1,6 +1,7 @@
 """Typed values passed between the stages: sources → citations → styles → transform → writers."""
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,52 @@ class Reference:
     def field_location(self, name: str) -> Location:
         line = self.lines.get(name)
         return Location(self.location.path, line) if line else self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a formatted reference's rich text: what a reference style returns, for any writer to render."""
+
+    text: str
+    """``"\n"`` alone is a line break (between a Chinese entry and its English version)."""
+    href: str | None = None
+    marks: tuple[str, ...] = ()
+    """Font styles, outermost first: ``italic``, ``bold``, ``superscript``, ``subscript``, ``smallcaps``."""
+
+
+_HTML_TAGS = {"italic": "i", "bold": "b", "superscript": "sup", "subscript": "sub"}
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """One reference entry as a style formats it (GB/T 7714 or a CSL style)."""
+
+    key: str
+    text: str
+    """Plain text, without the entry's label."""
+    rich: tuple[Piece, ...]
+    """The same text as runs, some linked (DOI, URL, a title to its DOI), some styled."""
+    lang: str
+    """The entry's language (``zh``, ``en``, ``ja``…)."""
+    label: str = ""
+    """The entry's number as a CSL style prints it (``1.``); empty: the list's own ``[n]`` (or none, author-year)."""
+
+    @property
+    def html(self) -> str:
+        """The rich text as an HTML fragment (for ``refs --format html``)."""
+        out = []
+        for piece in self.rich:
+            if piece.text == "\n":
+                out.append("<br>")
+                continue
+            inner = html.escape(piece.text, quote=False)
+            if piece.href:
+                inner = f'<a href="{html.escape(piece.href)}">{inner}</a>'
+            for mark in reversed(piece.marks):
+                if mark in _HTML_TAGS:
+                    inner = f"<{_HTML_TAGS[mark]}>{inner}</{_HTML_TAGS[mark]}>"
+            out.append(inner)
+        return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,8 @@ def _identities(ref: Reference) -> list[str]:
 
 
 def missing_required_fields(project: Project) -> Iterator[Diagnostic]:
+    if project.settings.journal.csl is not None:
+        return  # GB/T 7714's requirements are not a CSL style's
     for key in project.numbering.numbers:
         ref = project.library.references[key]
         for need in missing_fields(ref.entry_type, ref.fields, ref.names):

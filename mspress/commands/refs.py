@@ -1,4 +1,4 @@
-"""``mspress refs FILE``: a reference file formatted to GB/T 7714, as text, HTML or JSON."""
+"""``mspress refs FILE``: a reference file formatted to GB/T 7714 (or the journal's CSL style), as text, HTML or JSON."""
 from __future__ import annotations
 
 import html
@@ -10,7 +10,7 @@ from mspress.config import Settings
 from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location
 from mspress.model import Reference
 from mspress.sources.bibtex import LIBRARY_SUFFIXES, load_file
-from mspress.styles.gbt7714 import format_bibliography
+from mspress.styles.gbt7714 import Formatted, format_bibliography
 
 
 def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[str], None], out: Callable[[str], None]) -> int:
@@ -25,8 +25,15 @@ def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[st
         err(str(problem).replace(problem.location.path.name, str(path), 1))
     refs = list(found.values())
     options = settings.journal.references
-    formatted = {f.key: f for f in format_bibliography(refs, options, [r.key for r in refs])}
-    ordered = [formatted[r.key] for r in refs]  # file order
+    style = settings.journal.csl
+    ordered: list[Formatted]
+    if style is not None:
+        from mspress.styles.csl.engine import format_with_style
+
+        ordered = list(format_with_style(style, refs).entries)  # numeric: file order; author-date: the style's
+    else:
+        formatted = {f.key: f for f in format_bibliography(refs, options, [r.key for r in refs])}
+        ordered = [formatted[r.key] for r in refs]  # file order
     if fmt == "json":
         out(json.dumps([{"key": f.key, "text": f.text, "html": f.html} for f in ordered], ensure_ascii=False, indent=2))
     elif fmt == "html":
@@ -35,7 +42,7 @@ def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[st
             out(f'  <li id="ref-{html.escape(f.key)}">{f.html}</li>')
         out("</ol>")
     else:
-        numbered = options.system == "numeric"
+        numbered = settings.journal.system == "numeric"
         for n, f in enumerate(ordered, 1):
-            out(f"[{n}] {f.text}" if numbered else f.text)
+            out(f"{f.label or f'[{n}]'} {f.text}" if numbered else f.text)
     return ExitCode.MANUSCRIPT_ERRORS if problems else ExitCode.DONE

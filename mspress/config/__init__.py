@@ -17,17 +17,23 @@ from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative
 from mspress.journals import FOLDER as PACKAGED_JOURNALS
 from mspress.journals import names
 from mspress.sources.files import present
+from mspress.styles.csl.style import CslSetting, CslStyle, load_style
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS, Options
 
-__all__ = ["SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "JournalProfile", "LabelSet", "Labels", "Layout", "Setting", "Settings",
-           "find_journal", "journal_names", "load_settings"]
+__all__ = ["NO_JOURNAL", "SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "CslStyle", "JournalProfile", "LabelSet", "Labels", "Layout",
+           "Setting", "Settings", "find_journal", "journal_names", "load_settings"]
 DEFAULT_JOURNAL = "default"
+NO_JOURNAL = "none"
+"""``--journal none``: the plain standard, whatever the project's settings say."""
+OUTPUT_SETTINGS = ("formats", "output_dir", "output_name")
+"""What ``--journal none`` keeps of ``[tool.mspress]``: where the outputs go, not how the article looks."""
 
 
 def load_settings(root: Path, journal: str | None = None) -> Settings:
     """``[tool.mspress]`` over the journal's profile over the default profile; every problem reported at once.
 
-    ``journal`` (``--journal``) replaces the project's choice of journal.
+    ``journal`` (``--journal``) replaces the project's choice of journal; ``none`` is the plain standard: the
+    packaged default profile, without the journal and reference settings of ``[tool.mspress]``.
     """
     path = root / "pyproject.toml"
     project: dict[str, Any] = {}
@@ -41,10 +47,13 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
             where = validator.where("tool") if not isinstance(tool, dict) else validator.where("mspress")
             raise ConfigError([Diagnostic("config", Severity.ERROR, "[tool.mspress] must be a table of settings", where)])
         project = validator.values("[tool.mspress]", table, {**SETTINGS, **PROJECT_ONLY}, tables=True)
+        _csl_setting(project, root, validator)
         if validator.problems:
             raise ConfigError(validator.problems)
     chosen = project.pop("journal", None)
-    name = journal or chosen or DEFAULT_JOURNAL
+    if journal == NO_JOURNAL:
+        project = {key: value for key, value in project.items() if key in OUTPUT_SETTINGS}
+    name = DEFAULT_JOURNAL if journal == NO_JOURNAL else journal or chosen or DEFAULT_JOURNAL
     folder = find_journal(name, root)
     if folder is None:
         raise _unknown_journal(name, root, Location(Path("<command line>")) if journal else validator.where("journal"))
@@ -54,6 +63,8 @@ def load_settings(root: Path, journal: str | None = None) -> Settings:
     layers.append(project)
     merged: dict[str, Any] = {}
     for layer in layers:
+        if "style" in layer:  # a layer that chooses GB/T 7714 drops the CSL style of the layers below it
+            merged.pop("csl", None)
         merged = _merge(merged, layer)
     return _settings(root, name, folder, merged)
 
@@ -83,9 +94,19 @@ def _profile_values(folder: Path, root: Path) -> dict[str, Any]:
     data, text = read_toml(path, root)
     validator = Validator(relative_to(path, root), text, "")
     values = validator.values(relative_to(path, root).as_posix(), data, {**SETTINGS, **PROFILE_ONLY}, tables=True)
+    _csl_setting(values, folder, validator)
     if validator.problems:
         raise ConfigError(validator.problems)
     return values
+
+
+def _csl_setting(values: dict[str, Any], base: Path, validator: Validator) -> None:
+    """``csl = "…"`` is a path relative to the file that writes it; ``style`` and ``csl`` exclude each other."""
+    if "csl" not in values:
+        return
+    if "style" in values:
+        validator.problem("csl", "set either style (GB/T 7714) or csl (a CSL style file), not both")
+    values["csl"] = CslSetting(values["csl"], base, validator.where("csl"))
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +120,7 @@ def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Se
     references: dict[str, Any] = {}
     citations: dict[str, Any] = {}
     for key, setting in SETTINGS.items():
-        if key in values and setting.target != "project":
+        if key in values and setting.target in ("references", "citations"):
             (references if setting.target == "references" else citations)[setting.field] = setting.convert(values[key])
     labels = values.get("labels", {})
     missing = [f"labels.{lang}.{n}" for lang in ("zh", "en") for n in LABEL_NAMES if n not in labels.get(lang, {})]
@@ -109,6 +130,7 @@ def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Se
     profile = JournalProfile(
         name=name, title=values.get("name", name), folder=None if folder == PACKAGED_JOURNALS / DEFAULT_JOURNAL else folder,
         references=Options(**references), citations=CitationForm(**citations),
-        labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**{key: LAYOUT_CHECKS[key].convert(value) for key, value in values.get("layout", {}).items()}))
+        labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**{key: LAYOUT_CHECKS[key].convert(value) for key, value in values.get("layout", {}).items()}),
+        csl=load_style(values["csl"], root) if "csl" in values else None)
     return Settings(root=root, journal=profile, formats=SETTINGS["formats"].convert(values.get("formats", ["html", "pdf"])), output_dir=values.get("output_dir", "output"),
                     output_name=values.get("output_name", "manuscript"))

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from mspress.errors import ConfigError, Diagnostic, Location, Severity
 from mspress.styles.gbt7714.options import Options
+
+if TYPE_CHECKING:
+    from mspress.styles.csl.style import CslStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +107,19 @@ class JournalProfile:
     citations: CitationForm
     labels: Labels
     layout: Layout
+    csl: CslStyle | None = None
+    """A CSL style that formats the references and citations instead of GB/T 7714 (``csl = "styles/x.csl"``)."""
 
     @property
     def style(self) -> str:
-        return f"gb7714-{self.references.edition}"
+        return f"csl:{self.csl.shown.as_posix()}" if self.csl else f"gb7714-{self.references.edition}"
+
+    @property
+    def system(self) -> str:
+        """``numeric`` or ``author-year`` (GB/T 7714's choice, or the CSL style's kind: author-date counts as author-year)."""
+        if self.csl is not None:
+            return "numeric" if self.csl.numeric else "author-year"
+        return self.references.system
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +144,17 @@ class Settings:
         return (self.root / "templates", *journal, Path(__file__).parent.parent / "templates")
 
     def with_overrides(self, style: str | None = None, system: str | None = None) -> Settings:
-        """The command line's ``--style`` / ``--system`` over the profile's."""
-        references = self.journal.references
+        """The command line's ``--style`` / ``--system`` over the profile's; ``--style`` replaces a CSL style."""
+        references, csl = self.journal.references, self.journal.csl
         if style is not None:
-            references = replace(references, edition=edition_of(style))
+            references, csl = replace(references, edition=edition_of(style)), None
+        if system is not None and csl is not None:
+            raise ConfigError([Diagnostic("config", Severity.ERROR, f"--system chooses between GB/T 7714's two systems, and the journal "
+                                          f"formats with the CSL style {csl.shown.as_posix()}, which decides its own: add --style "
+                                          "gb7714-2015 (or gb7714-2025) to use GB/T 7714", Location(Path("<command line>")))])
         if system is not None:
             references = replace(references, system=system)
-        return replace(self, journal=replace(self.journal, references=references))
+        return replace(self, journal=replace(self.journal, references=references, csl=csl))
 
 
 def edition_of(style: str) -> int:

@@ -13,6 +13,7 @@ from mspress.citations.keys import did_you_mean
 from mspress.config.profile import PAPER_SIZES, LabelSet, edition_of
 from mspress.errors import ConfigError, Diagnostic, Location, ManuscriptError, Severity, relative_to
 from mspress.sources.files import read_bytes
+from mspress.styles.csl.style import path_problem
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS, TITLE_CASES
 from mspress.writers import OUTPUT_FORMATS
 
@@ -53,13 +54,15 @@ class Setting:
     kind: type
     check: Callable[[Any], str | None] | None
     target: str
-    """``references`` (the GB/T 7714 engine's ``Options``), ``citations`` (``CitationForm``) or ``project``."""
+    """``references`` (the GB/T 7714 engine's ``Options``), ``citations`` (``CitationForm``), ``csl`` (a CSL style
+    file, ``JournalProfile.csl``) or ``project``."""
     field: str
     convert: Callable[[Any], Any] = lambda value: value
 
 
 SETTINGS: dict[str, Setting] = {
     "style": Setting(str, _choice(*STYLES), "references", "edition", edition_of),
+    "csl": Setting(str, path_problem, "csl", "csl"),
     "system": Setting(str, _choice(*SYSTEMS), "references", "system"),
     "print_doi": Setting(bool, None, "references", "print_doi"),
     "print_url": Setting(bool, None, "references", "print_url"),

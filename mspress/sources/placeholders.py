@@ -13,6 +13,8 @@ _NUMBERED_FIELDS = {"year", "pages", "volume", "number", "issue", "edition", "da
 
 def is_placeholder(name: str, value: str) -> bool:
     """``Null``, ``N/A``, ``-``, and zero pages or years: what exporters write for a value they do not have."""
+    if len(value) > 24:  # every placeholder is short: most values are decided here
+        return False
     if _PLACEHOLDER.fullmatch(value):
         return name not in ("note", "annote", "annotation", "keywords", "abstract")
     return name in _NUMBERED_FIELDS and bool(_ZERO.fullmatch(value))

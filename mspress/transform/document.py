@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mspress.citations.marks import AuthorYearMarks, Marks, NumericMarks
+from mspress.citations.marks import AuthorYearMarks, Marks, NumericMarks, StyleMarks, styled
 from mspress.config import Settings
-from mspress.model import Metadata, Numbering
+from mspress.model import Citation, Metadata, Numbering, Reference
 from mspress.sources.markdown import safe_url
 from mspress.sources.project import Project
 from mspress.styles.gbt7714 import Formatted, Piece, author_year_labels, format_bibliography, format_reference
@@ -66,7 +66,10 @@ def resolve(project: Project) -> ResolvedDocument:
     options = settings.journal.references
     cited = [project.library.references[key] for key in numbering.order]
     marks: Marks
-    if options.system == "author-year":
+    listed: list[Formatted]
+    if settings.journal.csl is not None:
+        marks, listed = _with_style(settings, numbering, cited, project.citations)
+    elif options.system == "author-year":
         marks = AuthorYearMarks(author_year_labels(cited, options))
         listed = format_bibliography(cited, options)
     else:
@@ -77,28 +80,45 @@ def resolve(project: Project) -> ResolvedDocument:
     for part in project.parts:
         resolver.visit(part.blocks)
         parts[part.source.name] = part.blocks
-    references = [reference_entry(f, numbering.numbers[f.key], options.system == "numeric") for f in listed]
+    system = settings.journal.system
+    references = [reference_entry(f, numbering.numbers[f.key], system == "numeric") for f in listed]
     return ResolvedDocument(project.pandoc_api, project.metadata, settings, parts, project.body_names,
-                            [div(references, "refs", ["reference-list", options.system])] if references else [], numbering)
+                            [div(references, "refs", ["reference-list", system])] if references else [], numbering)
+
+
+def _with_style(settings: Settings, numbering: Numbering, cited: list[Reference], citations: list[Citation]) -> tuple[Marks, list[Formatted]]:
+    """Marks and list of a CSL style (citeproc-py, imported only here), on mspress's numbering."""
+    from mspress.styles.csl.engine import format_with_style
+
+    style = settings.journal.csl
+    assert style is not None
+    uses = [(key, locator) for citation in citations for key, locator in zip(citation.keys, citation.locators, strict=True)
+            if key in numbering.numbers]
+    result = format_with_style(style, cited, uses)
+    a = result.affixes
+    if result.numeric:
+        return NumericMarks(dict(numbering.numbers), settings.journal.citations, settings.journal.labels.zh.narrative,
+                            a.open, a.close, a.delimiter, a.superscript), list(result.entries)
+    order = result.order if style.sorted_citation and settings.journal.citations.sort else {}
+    return StyleMarks(result.cites, result.narratives, a.open, a.close, a.delimiter, a.superscript, order), list(result.entries)
 
 
 def reference_entry(entry: Formatted, number: int, numbered: bool) -> Node:
-    label = [span(["ref-label"], text(f"[{number}]"))] if numbered else []
+    """One entry of the list; ``numbered``: led by its label (``[n]``, or the CSL style's ``n.``)."""
+    label = [span(["ref-label"], text(entry.label or f"[{number}]"))] if numbered else []
     lang = "zh-CN" if entry.lang == "zh" else entry.lang
     return div([para(label + rich_inlines(entry.rich))], f"ref-{entry.key}", ["reference"], [("lang", lang)])
 
 
 def rich_inlines(pieces: tuple[Piece, ...]) -> list[Node]:
-    """The GB/T 7714 engine's rich text as pandoc inlines."""
+    """A formatted entry's rich text as pandoc inlines: links, sub- and superscripts, a CSL style's italics."""
     out: list[Node] = []
     for piece in pieces:
         if piece.text == "\n":
             out.append(LINE_BREAK)
         elif piece.href and safe_url(piece.href):
-            out.append(link(text(piece.text), piece.href))
-        elif piece.script:
-            out.append({"t": "Subscript" if piece.script == "sub" else "Superscript", "c": text(piece.text)})
+            out.append(link(styled(text(piece.text), piece.marks), piece.href))
         else:
-            out.extend(text(piece.text))
+            out.extend(styled(text(piece.text), piece.marks))
     return out
 

@@ -65,7 +65,7 @@ def page_of(document: ResolvedDocument) -> Page:
                      if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
     entries = document.references[0]["c"][1] if document.references else []
     return Page(fragments(parts, references, document.api_version), document.body, journal.labels, journal.layout, journal.style,
-                journal.references.system, contents, tuple(_entry_text(e) for e in entries),
+                journal.system, contents, tuple(_entry_text(e) for e in entries),
                 {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")})
 
 
@@ -83,7 +83,8 @@ def _heading_text(inlines: list[Node]) -> str:
 
 
 CITATION_MARKS = ("cite", "cite-inline", "cite-ay")
-_BRACKETED = re.compile(r"\[([^\]]*)\]")
+_BRACKETED = re.compile(r"[\[(（［]([^\])）］]*)[\])）］]")
+"""A numeric mark's brackets: GB/T 7714's ``[1-3]`` or a CSL style's ``(1-3)``."""
 _NUMBER_OR_RANGE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
 
 
@@ -97,7 +98,8 @@ def link_citations_both_ways(parts: dict[str, list[Node]], references: list[Node
 
     def cited_keys(mark: Node, links: list[Node]) -> list[str]:
         keys = [str(a["c"][2][0])[len("#ref-"):] for a in links if str(a["c"][2][0]).startswith("#ref-")]
-        for group in _BRACKETED.findall(plain_text(mark)):
+        numbered = "cite-ay" not in mark["c"][0][1]  # in (Smith, 2019) the numbers are years
+        for group in _BRACKETED.findall(plain_text(mark)) if numbered else ():
             for first, last in _NUMBER_OR_RANGE.findall(group):
                 keys += [by_number[n] for n in range(int(first), int(last or first) + 1) if n in by_number]
         return list(dict.fromkeys(keys))

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mspress.model import Formatted, Piece
 from mspress.styles.gbt7714.options import Options
 
 if TYPE_CHECKING:
-    from mspress.styles.gbt7714.entry import Piece
-    from mspress.styles.gbt7714.formatter import Formatted, author_year_labels, format_bibliography, format_reference
+    from mspress.styles.gbt7714.formatter import author_year_labels, format_bibliography, format_reference
 
 __all__ = ["Formatted", "Piece", "Options", "author_year_labels", "format_bibliography", "format_reference"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Piece":
-        from mspress.styles.gbt7714 import entry
-
-        return entry.Piece
-    if name in ("Formatted", "author_year_labels", "format_bibliography", "format_reference"):
+    if name in ("author_year_labels", "format_bibliography", "format_reference"):
         from mspress.styles.gbt7714 import formatter
 
         return getattr(formatter, name)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from mspress.model import Reference
+from mspress.model import Piece, Reference
 from mspress.sources.latex import decode
 from mspress.styles.gbt7714.fields import ARXIV_ID, bare_doi, carrier, edition_number, first_place, plain_number, preprint_server
 from mspress.styles.gbt7714.language import EntryLang, entry_language, is_english, uses_cjk_terms
@@ -20,17 +20,6 @@ _ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's num
 ONLINE_TYPES = {"online", "www", "electronic", "webpage"}
 VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "scale", "dimensions", "version", "cstr",
             "eprint", "isbn", "issn", "langid", "language", "key"}
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A run of rich text: what the engine returns, for any writer to render."""
-
-    text: str
-    """``"\n"`` alone is a line break (between a Chinese entry and its English version)."""
-    href: str | None = None
-    script: str | None = None
-    """``sub`` or ``sup`` for a subscript or superscript (``H₂O`` decoded from ``H$_2$O``)."""
 
 
 @dataclass

@@ -1,39 +1,19 @@
 """Assemble an entry's blocks into text and HTML; the bibliography for either citation system."""
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from mspress.model import Reference
+from mspress.model import Formatted, Piece, Reference
 from mspress.sources.latex import decode, has_marks, marked_runs
 from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.styles.gbt7714.authoryear import YearLabels, sort_key
-from mspress.styles.gbt7714.entry import Block, Entry, Piece
-from mspress.styles.gbt7714.language import EntryLang
+from mspress.styles.gbt7714.entry import Block, Entry
 from mspress.styles.gbt7714.options import Options
 from mspress.styles.gbt7714.templates import Host, template_for
 
 LINE_BREAK = Piece("\n")
-
-
-@dataclass(frozen=True, slots=True)
-class Formatted:
-    key: str
-    text: str
-    """Plain text, without the ``[n]`` label."""
-    rich: tuple[Piece, ...]
-    """The same text as runs, some linked (DOI, URL, a title to its DOI)."""
-    lang: EntryLang
-
-    @property
-    def html(self) -> str:
-        """The rich text as an HTML fragment (for ``refs --format html``)."""
-        return "".join("<br>" if p is LINE_BREAK or p.text == "\n" else
-                       f'<a href="{html.escape(p.href)}">{html.escape(p.text, quote=False)}</a>' if p.href else
-                       f"<{p.script}>{html.escape(p.text, quote=False)}</{p.script}>" if p.script else
-                       html.escape(p.text, quote=False) for p in self.rich)
+SCRIPTS = {"sub": "subscript", "sup": "superscript"}
 
 
 def format_reference(ref: Reference, options: Options, year_label: str | None = None) -> Formatted:
@@ -65,7 +45,7 @@ def _format_set(entry: Entry, year_label: str | None) -> Formatted:
     for i, member in enumerate(members):
         pieces = list(member.rich)
         if i < len(members) - 1 and pieces and pieces[-1].text.endswith("."):
-            pieces[-1] = Piece(pieces[-1].text[:-1], pieces[-1].href, pieces[-1].script)
+            pieces[-1] = Piece(pieces[-1].text[:-1], pieces[-1].href, pieces[-1].marks)
             pieces = [*pieces, separator]
         rich.extend(pieces)
     text = "".join(p.text for p in rich)
@@ -141,7 +121,7 @@ def _scripts(pieces: list[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for piece in pieces:
         if has_marks(piece.text):
-            out.extend(Piece(text, piece.href, script) for text, script in marked_runs(piece.text))
+            out.extend(Piece(text, piece.href, (SCRIPTS[script],) if script else ()) for text, script in marked_runs(piece.text))
         else:
             out.append(piece)
     return out

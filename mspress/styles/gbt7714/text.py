@@ -72,6 +72,8 @@ _CASE_TOKEN = re.compile(r"\\[A-Za-z]+\s*(?:\{(?:[^{}]|\{[^{}]*\})*\})*|\\.|\$\$
 
 def _case_segments(raw: str) -> list[tuple[str, bool]]:
     """The title cut into decoded runs, each marked True when its case must be kept."""
+    if "{" not in raw and "$" not in raw and "\\" not in raw:
+        return [(decode(raw), False)]
     segments: list[tuple[str, bool]] = []
     depth, start = 0, 0
     for m in _CASE_TOKEN.finditer(raw):
