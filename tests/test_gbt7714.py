@@ -143,3 +143,23 @@ def test_csl_json_titles_keep_their_case_unless_asked_and_nocase_spans_protect()
     # CSL stores titles in sentence case already: by default they are printed as stored.
     assert format_reference(found["k"], Options()).text == "A History of Jiangnan Gardens[M]. P, 2001."
     assert format_reference(found["k"], Options(title_case="sentence")).text == "A history of Jiangnan gardens[M]. P, 2001."
+
+
+def test_author_year_reads_a_polyphonic_surname_as_a_surname() -> None:
+    """曾 is Zeng as a surname (its first reading is ceng): after 李 and before 张."""
+    refs = parse_many("@book{z, author={张三}, title={书}, year={2001}}\n@book{c, author={曾小明}, title={书}, year={2001}}\n"
+                      "@book{l, author={李四}, title={书}, year={2001}}")
+    assert [f.key for f in format_bibliography(refs, Options(system="author-year"))] == ["l", "c", "z"]
+
+
+def test_sorting_by_pinyin_does_not_import_pypinyin() -> None:
+    """pypinyin's import (its phrase dictionary, 0.16 s or more) is not paid: its character table is read directly."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from mspress.sources.bibtex import parse_bibtex; "
+            "from mspress.styles.gbt7714 import Options, format_bibliography; found = {}; "
+            "parse_bibtex('@book{a, author={张三}, title={书}, year={2001}}', Path('x.bib'), found, []); "
+            "format_bibliography(list(found.values()), Options(system='author-year')); print('pypinyin' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
+    assert result.stdout.strip() == "False"

@@ -118,6 +118,10 @@ class DecodedFields(Mapping[str, str]):
     def __contains__(self, key: object) -> bool:
         return key in self._raw
 
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """Without the KeyError ``Mapping.get`` pays for every absent field (most are)."""
+        return self[key] if key in self._raw else default
+
 
 def _unenclose(value: str) -> str:
     """``{text}`` or ``"text"`` → ``text`` (only when the outer pair encloses the whole value)."""
@@ -128,12 +132,15 @@ def _unenclose(value: str) -> str:
         if "}" not in inner:
             return inner
         depth = 0
-        for i, ch in enumerate(value):
-            depth += (ch == "{") - (ch == "}")
-            if depth == 0 and i < len(value) - 1:
+        for brace in _BRACE.finditer(value):  # only the braces, not every character
+            depth += 1 if brace.group() == "{" else -1
+            if depth == 0 and brace.start() < len(value) - 1:
                 return value
-        return value[1:-1]
+        return inner
     return value
+
+
+_BRACE = re.compile(r"(?<!\\)[{}]")
 
 
 def to_reference(entry: bibmodel.Entry, location: Location) -> Reference:

@@ -55,7 +55,8 @@ _DROP_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "NOOPSORT", "noop", "index
 """Commands whose argument is not printed (BibTeX's ``{\\noopsort{1973c}}1981`` sorting trick among them)."""
 
 _TOKEN = re.compile(
-    r"\\(?P<acc>['`^\"~=.])\s*(?:\{(?P<acc_braced>\\?[A-Za-z]?)\}|(?P<acc_plain>\\?[A-Za-z]))"
+    r"(?=[\\{}~$`'-])"  # every token starts with one of these: the engine skips other characters at once
+    r"(?:\\(?P<acc>['`^\"~=.])\s*(?:\{(?P<acc_braced>\\?[A-Za-z]?)\}|(?P<acc_plain>\\?[A-Za-z]))"
     r"|\\(?P<lacc>[uvHckrdb])(?:\{(?P<lacc_braced>\\?[A-Za-z]?)\}|\s+(?P<lacc_plain>[A-Za-z]))"
     r"|\\(?P<arg_cmd>url|href|textsubscript|textsuperscript|noopsort|SortNoop|sortnoop|NOOPSORT|noop|index|label|footnote|thanks)\s*(?P<arg>\{(?:[^{}]|\{[^{}]*\})*\})"
     r"(?P<arg2>\{(?:[^{}]|\{[^{}]*\})*\})?"
@@ -63,7 +64,7 @@ _TOKEN = re.compile(
     r"|\\(?P<esc>[&%$#_{} ,\-;:!/@])"
     r"|(?P<math>\$\$?(?:\\.|[^$\\])*\$\$?|\\\((?:\\[^)]|[^\\])*?\\\))"
     r"|(?P<dash>---?)|(?P<tilde>~)|(?P<brace>[{}])|(?P<quote>``|'')"
-    r"|\\(?P<literal>[^A-Za-z\s])"
+    r"|\\(?P<literal>[^A-Za-z\s]))"
 )
 _NEEDS_WORK = re.compile(r"[\\{}~$]|--|``|''")
 

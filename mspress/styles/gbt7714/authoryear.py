@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from mspress.model import Name
 from mspress.styles.gbt7714.entry import Entry
+from mspress.styles.gbt7714.pinyin import pinyin_key
 from mspress.text import has_han
 
 LANGUAGE_GROUP = {"zh": 0, "ja": 1, "ko": 2, "en": 3, "ru": 4}
@@ -70,14 +71,7 @@ def first_author_key(e: Entry) -> str:
     if e.raw("key"):
         return e.raw("key")
     text = " ".join(n.family + " " + n.given for n in names[:3]) or anonymous(e)
-    return pinyin(text) if e.lang == "zh" else text
-
-
-def pinyin(text: str) -> str:
-    """Chinese sorted by pinyin, tone numbers breaking ties (imported only when a list needs it)."""
-    from pypinyin import Style, lazy_pinyin
-
-    return " ".join(lazy_pinyin(text, style=Style.TONE3))
+    return pinyin_key(text) if e.lang == "zh" else text  # by pinyin, tone numbers breaking ties
 
 
 def sort_key(e: Entry, year_label: str | None = None) -> tuple:  # type: ignore[type-arg]

@@ -126,8 +126,14 @@ class Entry:
         return date if re.match(r"^\d{4}-\d{2}", date) else ""
 
     def pages(self) -> str:
+        return self._pages
+
+    @cached_property
+    def _pages(self) -> str:
         """Pages with ``-`` ranges; CNKI's ``210+209`` (continued on page 209) as ``210, 209``."""
         pages = self.raw("pages")
+        if not pages:
+            return ""
         pages = re.sub(r"\s*(?:--|–|—|~|～)\s*", "-", pages)
         pages = re.sub(r"\s*(?:\+|,)\s*(?=\w)", self.p.comma, pages)  # 210+209 and 68-73, 86 → the style's comma
         return re.sub(r"(?<=[^\x00-\x7f])\s+(?=\d)|(?<=\d)\s+(?=[^\x00-\x7f])", "", pages)

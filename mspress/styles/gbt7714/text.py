@@ -67,7 +67,7 @@ def sentence_case(raw: str) -> str:
     return "".join(out)
 
 
-_CASE_TOKEN = re.compile(r"\\[A-Za-z]+\s*(?:\{(?:[^{}]|\{[^{}]*\})*\})*|\\.|\$\$?(?:\\.|[^$\\])*\$\$?|[{}]")
+_CASE_TOKEN = re.compile(r"(?=[\\{}$])(?:\\[A-Za-z]+\s*(?:\{(?:[^{}]|\{[^{}]*\})*\})*|\\.|\$\$?(?:\\.|[^$\\])*\$\$?|[{}])")
 
 
 def _case_segments(raw: str) -> list[tuple[str, bool]]:
@@ -102,27 +102,32 @@ def _case_segments(raw: str) -> list[tuple[str, bool]]:
 
 _ACCENT_COMMAND = re.compile(r"\\[uvHckrdb]\s*\{")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", "when", "versus", "between", "among",
-                "through", "under", "without", "within", "about", "after", "before", "during", "across", "against",
-                "toward", "towards", "along", "until", "while", "their", "this", "these", "those", "using", "based"}
 
 
 def _written_in_title_case(chunks: Iterable[str]) -> bool:
-    """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``)."""
+    """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``).
+
+    Counted on words of four letters or more after the first, leaving out prepositions and the word that starts
+    a subtitle (capitalised in either style).
+    """
     capitalised = lower = 0
-    words = _LONG_WORD.findall(_SUBTITLE_START.sub(r"\1", " ".join(chunks)))  # a subtitle's capital says nothing
-    for word in words[1:]:
-        if word.lower() in _SMALL_WORDS or _keeps_case(word):
+    after_colon = True  # the title's first word, like a subtitle's, is capitalised in either style
+    for token in " ".join(chunks).split():
+        word = token.strip(_EDGE_PUNCTUATION)
+        skip, after_colon = after_colon, token.endswith((":", "：", "?", "？"))
+        if skip or len(word) < 4 or not word.isalpha() or word.lower() in _SMALL_WORDS:
             continue
-        if word[0].isupper():
-            capitalised += 1
-        else:
+        if word.islower():
             lower += 1
+        elif word[0].isupper() and word[1:].islower():
+            capitalised += 1
     return capitalised >= lower
 
 
-_SUBTITLE_START = re.compile(r"([:：?？]\s*)[^\W\d_]+")
-_LONG_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w])")
+_EDGE_PUNCTUATION = ".,;:!?()[]\"'“”‘’«»，：；？！（）"
+_SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", "when", "versus", "between", "among",
+                "through", "under", "without", "within", "about", "after", "before", "during", "across", "against",
+                "toward", "towards", "along", "until", "while", "their", "this", "these", "those", "using", "based"}
 _DIGIT = re.compile(r"\d")
 
 
@@ -136,13 +141,19 @@ def _keeps_case(word: str) -> bool:
 
 def _lower_chunk(text: str, first_done: bool, title_case: bool) -> str:
     """Lower-case the words of an unprotected stretch; the title's first letter keeps its case."""
-    words = _TITLE_CASE_WORD if title_case else _SENTENCE_CASE_WORD
     if first_done:
-        return _WORD.sub(words, text)
+        return _WORD.sub(_TITLE_CASE_WORD, text) if title_case else _after_colons(text)
     head = _WORD.search(text)
     if head is None:
         return text
-    return text[: head.start()] + _converted(head.group(0), True, title_case) + _WORD.sub(words, text[head.end() :])
+    rest = text[head.end() :]
+    converted = _WORD.sub(_TITLE_CASE_WORD, rest) if title_case else _after_colons(rest)
+    return text[: head.start()] + _converted(head.group(0), True, title_case) + converted
+
+
+def _after_colons(text: str) -> str:
+    """A title in sentence case changes only where a subtitle starts: ``homogenization: Trends`` → ``: trends``."""
+    return _SUBTITLE_WORD.sub(_SUBTITLE_CASE_WORD, text) if ":" in text or "：" in text else text
 
 
 @lru_cache(maxsize=16384)
@@ -167,13 +178,12 @@ def _TITLE_CASE_WORD(m: re.Match[str]) -> str:
     return _converted(m.group(0), False, True)
 
 
-def _SENTENCE_CASE_WORD(m: re.Match[str]) -> str:
+def _SUBTITLE_CASE_WORD(m: re.Match[str]) -> str:
     # After a colon even a sentence-case title starts its subtitle in lower case (the standard's examples).
-    after_colon = _AFTER_COLON.search(m.string, max(0, m.start() - 3), m.start()) is not None
-    return _converted(m.group(0), False, after_colon)
+    return m.group(1) + _converted(m.group(2), False, True)
 
 
-_AFTER_COLON = re.compile(r"[:：]\s*$")
+_SUBTITLE_WORD = re.compile(r"([:：]\s*)([^\W_]+(?:[-'’][^\W_]+)*)")
 
 
 _PART_SEPARATOR = re.compile(r"([-'’])")
