@@ -28,7 +28,8 @@ def options_for(settings: dict[str, str]) -> Options:
                    print_doi=flags.get("print_doi", "true") == "true",
                    short_journal=flags.get("short_journal", "false") == "true",
                    bilingual=flags.get("bilingual", "false") == "true",
-                   title_case=flags.get("title_case", "by-format"))
+                   title_case=flags.get("title_case", "by-format"),
+                   pinyin_names=flags.get("pinyin_names"))
 
 
 def parse_one(bib: str, csl_json: bool = False) -> Reference:

@@ -70,6 +70,7 @@ SETTINGS: dict[str, Setting] = {
     "short_journal": Setting(bool, None, "references", "short_journal"),
     "uppercase_surnames": Setting(bool, None, "references", "uppercase_surnames"),
     "punctuation": Setting(str, _choice("gb", "half", "by-language"), "references", "punctuation"),
+    "pinyin_names": Setting(str, _choice("full", "initials"), "references", "pinyin_names"),
     "et_al_after": Setting(int, lambda v: None if 1 <= v <= 20 else "must be between 1 and 20", "references", "et_al_after"),
     "title_case": Setting(str, _choice(*TITLE_CASES), "references", "title_case"),
     "bilingual": Setting(bool, None, "references", "bilingual"),

@@ -13,6 +13,7 @@ from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Reference
+from mspress.sources.csljson import CREATORS_IN_PLACE_OF_AUTHOR, ROLES, entry_type_and_fields, note_lines, parse_csl_json
 from mspress.sources.files import read_text
 from mspress.sources.latex import decode
 from mspress.sources.names import NAME_FIELDS, parse_names
@@ -51,8 +52,6 @@ def load_library(root: Path) -> Library:
 def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:
     text = read_text(path, root)
     if path.suffix.lower() == ".json":
-        from mspress.sources.csljson import parse_csl_json
-
         parse_csl_json(text, relative_to(path, root), into, problems)
     else:
         parse_bibtex(text, relative_to(path, root), into, problems, broken)
@@ -155,9 +154,45 @@ _ALIASES = {"trydate": "urldate", "citedate": "urldate", "modifydate": "date",
 _TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
+_ESCAPED_TAG = re.compile(r'\{\\textless\}(?:(span class="nocase")|(/span)|/?[a-z]+(?: [^{}]*)?)\{\\textgreater\}')
+_CSL_TYPE_OF = {"article": "article-journal", "book": "book", "incollection": "chapter", "inbook": "chapter",
+               "inproceedings": "paper-conference", "proceedings": "book", "phdthesis": "thesis", "mastersthesis": "thesis",
+               "thesis": "thesis", "techreport": "report", "report": "report", "online": "webpage", "misc": "document",
+               "patent": "patent", "standard": "standard", "dataset": "dataset", "software": "software", "map": "map"}
+
+
+def _with_note_lines(entry_type: str, raw: dict[str, str]) -> str:
+    """Zotero's "Extra" lines, which its BibTeX export writes into ``note``, read as in CSL-JSON: they fill the fields
+    the entry lacks (``Pages: 288``, ``Archive Place: 北京``), ``type:`` and ``tex.entrytype:`` set the type, other
+    ``tex.`` lines give a field outright. The entry's type, possibly changed, is returned; ``raw`` is filled."""
+    lines = note_lines(decode(raw["note"]))
+    if not (lines.variables or lines.people or lines.type or lines.tex):
+        return entry_type
+    item = {"type": lines.type or _CSL_TYPE_OF.get(entry_type, "document"), **lines.variables}
+    kind, fields = entry_type_and_fields(item)
+    for name, value in fields.items():
+        if name in ("date", "year") and value.startswith(raw.get("date") or raw.get("year") or "\0"):
+            raw.pop("year", None)  # the note refines the date: issued: 1984/.. (still running), 1887（光绪十三年…）
+            raw[name] = value
+        raw.setdefault(name, value)
+    for role, people in lines.people.items():
+        target = ROLES.get(role) or ("author" if role in CREATORS_IN_PLACE_OF_AUTHOR else None)
+        if target and target not in raw:
+            raw[target] = " and ".join(f"{{{p['literal']}}}" if "literal" in p else f"{p['family']}, {p['given']}" for p in people)
+    tex = dict(lines.tex)
+    kind = tex.pop("entrytype", kind if lines.type else entry_type).lower()
+    raw.update({name: value for name, value in tex.items() if value})
+    return kind
+
+
 def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location: Location, lines: Mapping[str, int],
                        members: tuple[Reference, ...] = ()) -> Reference:
     """A BibTeX entry's fields as a ``Reference``; values that stand for nothing are set aside, not printed."""
+    for name, value in raw.items():
+        if "textless" in value:  # Zotero's escaped <span class="nocase">…</span>: protected text, in braces
+            raw[name] = _ESCAPED_TAG.sub(lambda m: "{" if m.group(1) else ("}" if m.group(2) else ""), value)
+    if ":" in raw.get("note", ""):
+        entry_type = _with_note_lines(entry_type, raw)
     placeholders = {name: value for name, value in raw.items() if is_placeholder(name, value)}
     raw = {name: value for name, value in raw.items() if name not in placeholders}
     for alias, field in _ALIASES.items():

@@ -11,6 +11,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,17 @@ ARCHIVE_TYPES = {"personal_communication", "manuscript", "document", "letter"}
 CSL_NAME_VARIABLES = {*ROLES, *CREATORS_IN_PLACE_OF_AUTHOR, "recipient", "original-author", "reviewed-author", "chair",
                       "contributor", "curator", "organizer", "translator"}
 CSL_DATE_VARIABLES = {"issued", "accessed", "original-date", "submitted", "event-date", "available-date"}
-_NOTE_LINE = re.compile(r"^\s*\{?:?([A-Za-z][\w.-]*)\s*:\s*(.*?)\}?\s*$")
-_BARE_DOI = re.compile(r"^\s*(?:doi:?\s*)?(10\.\d{4,9}/\S+)\s*$", re.I)
+_NOTE_LINE = re.compile(r"^\s*\{?:?([A-Za-z][\w.]*(?:[ -][A-Za-z][\w.]*){0,3})\s*:\s*(.*?)\}?\s*$")
+_NOTE_KEYS = {"doi": "DOI", "url": "URL", "isbn": "ISBN", "issn": "ISSN", "cstr": "CSTR", "pmid": "PMID", "pmcid": "PMCID",
+              "pages": "page", "book-title": "container-title", "publication-title": "container-title",
+              "proceedings-title": "container-title", "place": "publisher-place", "date": "issued", "series": "collection-title",
+              "series-title": "collection-title", "loc.-in-archive": "archive_location", "loc-in-archive": "archive_location",
+              "archive-location": "archive_location", "application-number": "call-number", "series-number": "collection-number",
+              "original-date": "original-date", "place-published": "publisher-place", "num-pages": "number-of-pages"}
+"""Zotero's field labels (``Loc. in Archive``, ``Pages``) and lower-cased CSL names → CSL variables."""
+CSL_VARIABLES = {*FIELDS, "container-title", "number", "archive", "archive_location", "archive-place", "original-title",
+                 "original-container-title", "original-publisher", "original-publisher-place", "authority", "jurisdiction",
+                 "PMID", "PMCID", "title-short", "source", "references", "annote", "abstract", "keyword", "note"}
 _NOCASE = re.compile(r'<span class="nocase">(.*?)</span>')
 VERBATIM_FIELDS = {"url", "doi", "urldate", "date", "eprint", "isbn", "issn", "cstr"}
 _MARKUP = re.compile(r"<(/?)(sub|sup|i|b|span|sc)\b[^>]*>", re.I)
@@ -99,45 +109,94 @@ def _item_location(text: str, path: Path, item: Any, index: int) -> Location:
     return Location(path, 1, 1)
 
 
-def with_note_variables(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The item with the variables its ``note`` lines give, and the ``tex.`` fields (BibTeX names) they give."""
-    note = item.get("note")
-    if not isinstance(note, str) or not note.strip():
-        return item, {}
-    item = dict(item)
-    tex: dict[str, str] = {}
+@dataclass(frozen=True, slots=True)
+class NoteLines:
+    """What Zotero's "Extra" lines (in ``note``) give: CSL variables, names, a type, Better BibTeX's ``tex.`` fields."""
+
+    variables: dict[str, Any]
+    people: dict[str, list[dict[str, str]]]
+    type: str | None
+    tex: dict[str, str]
+
+
+def note_lines(note: str) -> NoteLines:
+    """Read ``key: value`` lines as citeproc-js does; keys as CSL writes them or as Zotero labels them
+    (``Archive Place``, ``Pages``); other lines are left as the note's text."""
+    variables: dict[str, Any] = {}
     people: dict[str, list[dict[str, str]]] = {}
+    tex: dict[str, str] = {}
+    kind = None
     for line in note.splitlines():
-        doi = _BARE_DOI.match(line)
-        if doi:
-            item.setdefault("DOI", doi.group(1))
-            continue
         m = _NOTE_LINE.match(line)
         if not m or not m.group(2).strip():
             continue
-        name, value = m.group(1), m.group(2).strip()
-        lowered = name.lower()
-        if lowered.startswith("tex."):
-            tex[lowered[4:]] = value
-        elif lowered == "type":
-            item["type"] = value.strip().lower()
-        elif lowered in CSL_NAME_VARIABLES:
+        value = m.group(2).strip()
+        key = m.group(1).strip().lower()
+        if key.startswith("tex."):
+            tex[key[4:]] = value
+            continue
+        key = re.sub(r"[\s_]+", "-", key)
+        key = _NOTE_KEYS.get(key, key)
+        if key == "type":
+            kind = value.lower()
+        elif key in CSL_NAME_VARIABLES:
             family, _, given = value.partition("||")
-            person = {"family": family.strip(), "given": given.strip()} if given.strip() else {"literal": family.strip()}
-            people.setdefault(lowered, []).append(person)
-        elif lowered in CSL_DATE_VARIABLES:
-            # A date in the note refines the item's (``issued: 1957/1990``, ``1887（光绪十三年…）``) or fills it.
-            if lowered not in item or value.startswith(_date(item[lowered])[:4] or "\0"):
-                item[lowered] = {"raw": value}
-        elif name not in item and lowered not in item:
-            item[lowered if lowered != "cstr" else "CSTR"] = value
-    for variable, persons in people.items():
-        item.setdefault(variable, persons)
-    return item, tex
+            people.setdefault(key, []).append({"family": family.strip(), "given": given.strip()} if given.strip()
+                                              else {"literal": family.strip()})
+        elif key in CSL_DATE_VARIABLES:
+            variables.setdefault(key, {"raw": value})
+        elif key in CSL_VARIABLES:
+            variables.setdefault(key, value)
+    return NoteLines(variables, people, kind, tex)
+
+
+def with_note_variables(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The item with the variables its ``note`` lines give (filling what it lacks; a date that refines the item's,
+    ``issued: 1957/1990``, replaces it; ``type:`` overrides), and the ``tex.`` fields they give."""
+    note = item.get("note")
+    if not isinstance(note, str) or not note.strip():
+        return item, {}
+    lines = note_lines(note)
+    item = dict(item)
+    for key, value in lines.variables.items():
+        if key in CSL_DATE_VARIABLES and key in item:
+            if str(value["raw"]).startswith(_date(item[key])[:4] or "\0"):
+                item[key] = value
+        else:
+            item.setdefault(key, value)
+    for key, persons in lines.people.items():
+        item.setdefault(key, persons)
+    if lines.type:
+        item["type"] = lines.type
+    return item, lines.tex
 
 
 def to_reference(item: dict[str, Any], location: Location) -> Reference:
     item, tex = with_note_variables(item)
+    kind, raw = entry_type_and_fields(item)
+    names: dict[str, Sequence[Name]] = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
+                                        for source, target in ROLES.items() if isinstance(item.get(source), list) and item[source]}
+    if "author" not in names:
+        stand_in = next((item[role] for role in CREATORS_IN_PLACE_OF_AUTHOR if isinstance(item.get(role), list) and item[role]), None)
+        if stand_in:
+            names["author"] = tuple(_name(n) for n in stand_in if isinstance(n, dict))
+    if tex:
+        kind = tex.pop("entrytype", kind).lower()
+        for field, value in tex.items():
+            if field in NAME_FIELDS:
+                names[field] = parse_names(value)
+            else:
+                raw[field] = value
+    placeholders = {k: v for k, v in raw.items() if is_placeholder(k, v)}
+    raw = {k: v for k, v in raw.items() if k not in placeholders}
+    fields = {k: v if k in VERBATIM_FIELDS else _plain(v) for k, v in raw.items() if v}
+    # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms, for conversion.
+    raw = {k: v if k in VERBATIM_FIELDS else _plain(_NOCASE.sub(r"{\1}", v)) for k, v in raw.items() if v}
+    return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json", placeholders=placeholders)
+
+
+def entry_type_and_fields(item: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A CSL item's type and variables as the BibLaTeX type and fields the engine reads."""
     csl_type = str(item.get("type", "")).lower()
     kind = TYPES.get(csl_type, "misc")
     if csl_type in ARCHIVE_TYPES and (item.get("archive_location") or item.get("archive")):
@@ -163,32 +222,14 @@ def to_reference(item: dict[str, Any], location: Location) -> Reference:
     if kind == "phdthesis" and re.search(r"硕士|master", str(item.get("genre", "")), re.I):
         kind = "mastersthesis"
     issued, accessed = _date(item.get("issued")), _date(item.get("accessed"))
-    if re.fullmatch(r"\d{4}(-\d{2}){1,2}|\d{4}/\d{4}", issued):
+    if re.fullmatch(r"\d{4}(-\d{2}){1,2}|\d{4}/(\d{4}|\.\.)?", issued):  # 1984/.. : a serial still running
         raw["date"] = issued
     elif issued:
         raw["year"] = issued  # a year, or a date as the work gives it: 1887（光绪十三年三月十三日）
     if accessed:
         raw["urldate"] = accessed
     _translation(item, raw)
-    names: dict[str, Sequence[Name]] = {target: tuple(_name(n) for n in item[source] if isinstance(n, dict))
-             for source, target in ROLES.items() if isinstance(item.get(source), list) and item[source]}
-    if "author" not in names:
-        stand_in = next((item[role] for role in CREATORS_IN_PLACE_OF_AUTHOR if isinstance(item.get(role), list) and item[role]), None)
-        if stand_in:
-            names["author"] = tuple(_name(n) for n in stand_in if isinstance(n, dict))
-    if tex:
-        kind = tex.pop("entrytype", kind).lower()
-        for field, value in tex.items():
-            if field in NAME_FIELDS:
-                names[field] = parse_names(value)
-            else:
-                raw[field] = value
-    placeholders = {k: v for k, v in raw.items() if is_placeholder(k, v)}
-    raw = {k: v for k, v in raw.items() if k not in placeholders}
-    fields = {k: v if k in VERBATIM_FIELDS else _plain(v) for k, v in raw.items() if v}
-    # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms, for conversion.
-    raw = {k: v if k in VERBATIM_FIELDS else _plain(_NOCASE.sub(r"{\1}", v)) for k, v in raw.items() if v}
-    return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json", placeholders=placeholders)
+    return kind, raw
 
 
 def _place_number(item: dict[str, Any], kind: str, raw: dict[str, str]) -> None:

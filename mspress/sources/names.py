@@ -9,7 +9,7 @@ from mspress.model import Name
 from mspress.sources.latex import decode
 from mspress.text import is_han
 
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder")
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder", "editora", "editorb", "editorc", "namea", "nameb", "namec")
 """BibTeX fields that hold name lists."""
 ET_AL = Name(family="others")
 """Marker for ``and others``: the list was truncated at the source."""
@@ -125,6 +125,8 @@ def parse_name(raw: str) -> Name:
     if len(parts) == 2:
         particle, family = _split_von(parts[0])
         return Name(family, decode(parts[1]), particle, given_raw=parts[1])
+    if _ORGANISATION.search(raw):  # Trisco ICAP Pty Ltd, written without braces, is not Mr Ltd
+        return Name(family=decode(raw).strip(), corporate=True)
     words = split_top_level(raw, _SPACE)
     if len(words) <= 1:  # one word, or none (a name of only ~ or spaces)
         return Name(family=decode(words[0] if words else raw).strip())
@@ -136,6 +138,10 @@ def parse_name(raw: str) -> Name:
                 particle=decode(" ".join(words[first_lower : last_lower + 1])), given_raw=" ".join(words[:first_lower]))
 
 
+_ORGANISATION = re.compile(r"(?i)\b(?:ltd|inc|llc|plc|gmbh|corp|corporation|company|co|pty|ag|s\.?a|b\.?v|n\.?v|"
+                           r"university|institute|association|society|council|committee|organi[sz]ation|foundation|"
+                           r"agency|ministry|department|office|centre|center|group|consortium|collaborat\w*)\.?\s*$")
+"""The last word of an organisation's name: such a name is printed whole even when not braced."""
 _KEY_VALUE = re.compile(r"\s*(family|given|prefix|suffix)\s*=", re.I)
 
 

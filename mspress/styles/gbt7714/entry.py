@@ -17,6 +17,8 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 _URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's number) is content
+STAND_IN_ROLES = ("editora", "editorb", "editorc", "namea", "nameb", "namec")
+"""BibLaTeX's other name lists, where exporters put a work's creator who is neither author nor editor."""
 ONLINE_TYPES = {"online", "www", "electronic", "webpage"}
 VERBATIM = {"url", "doi", "urldate", "date", "year", "pages", "number", "eid", "scale", "dimensions", "version", "cstr",
             "eprint", "isbn", "issn", "langid", "language", "key"}
@@ -99,7 +101,10 @@ class Entry:
         cached = self._names.get(roles)
         if cached is None:
             cached = ""
-            for role in roles:
+            tried = roles
+            if "author" in roles and not any(self.ref.names.get(role) for role in roles):
+                tried = (*roles, *STAND_IN_ROLES)  # a map's cartographer, a film's director, exported as editora/namea
+            for role in tried:
                 people = self.ref.names.get(role, ())
                 if people:
                     cached = format_names(people, self.options, self.cjk, self.p.comma, self.p.full)

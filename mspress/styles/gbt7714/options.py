@@ -34,6 +34,14 @@ class Options:
     bilingual: bool = False
     """Follow a Chinese entry by its English translation (``title_translation_en``-style fields)."""
 
+    pinyin_names: str | None = None
+    """A Chinese name in pinyin (``Wang, Shanshan``): ``full`` given name (Wang Shanshan, 2025 7.1.1) or ``initials``
+    (WANG S); ``None`` follows the edition (2025 full, 2015 initials)."""
+
+    @property
+    def full_pinyin_names(self) -> bool:
+        return self.edition == 2025 if self.pinyin_names is None else self.pinyin_names == "full"
+
     @property
     def uppercase(self) -> bool:
         return self.edition == 2015 if self.uppercase_surnames is None else self.uppercase_surnames

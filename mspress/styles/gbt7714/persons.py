@@ -8,6 +8,7 @@ from mspress.model import Name
 from mspress.sources.latex import decode
 from mspress.sources.names import ET_AL, split_top_level
 from mspress.styles.gbt7714.options import Options
+from mspress.styles.gbt7714.pinyin import is_pinyin_name
 from mspress.styles.gbt7714.text import punctuate
 from mspress.text import has_cyrillic, has_han
 
@@ -37,11 +38,20 @@ def format_name(name: Name, options: Options) -> str:
     if name.particle:
         particle = name.particle.upper() if options.uppercase and name.particle[:1].isupper() else name.particle
         family = f"{particle} {family}"
-    text = " ".join(p for p in (family, initials(name.given_raw or name.given, options.edition)) if p)
+    text = " ".join(p for p in (family, given_names(name, options)) if p)
     if name.suffix:
-        suffix = name.suffix.rstrip(".")
-        text += ", " + suffix if options.edition == 2015 else "，" + suffix
+        # 2015: PEEBLES P Z, Jr; 2025 prints the suffix after the initials without a comma (Peebles P Z Jr., B.1[18])
+        text += ", " + name.suffix.rstrip(".") if options.edition == 2015 else " " + name.suffix
     return text
+
+
+def given_names(name: Name, options: Options) -> str:
+    """Initials; a Chinese name in pinyin keeps its given name whole where the options say (2025: Wang Shanshan)."""
+    raw = name.given_raw or name.given
+    if options.full_pinyin_names and "{" not in raw and not name.particle and is_pinyin_name(name.family, name.given):
+        given = "".join(name.given.split())  # a given name is written as one word (GB/T 28039): Jiang Ning → Jiangning
+        return given.capitalize()
+    return initials(raw, options.edition)
 
 
 def initials(given_raw: str, edition: int) -> str:

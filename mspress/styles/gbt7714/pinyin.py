@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -72,3 +73,53 @@ def pinyin_key(names: str) -> str:
         else:
             word += ch
     return " ".join([*tokens, word] if word else tokens)
+
+
+CHINESE_SURNAMES = frozenset("""
+wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng
+deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng wei su lv lu ding ren shen yao jin qiu fu zou shi
+xiong meng qin yan xue hou lei bai long duan hao kong shao mao chang wan qian gu lai wen tan fan fang yin kang jia
+zou xia dai cui ou qi mo niu ge bao yi hong chu tao di ji shu sheng lan pei gong geng mei bi an bian ning she zhong
+zhan zuo mu mi nie rao xing miao lian jiao ke tong ai yue zhuo chai quan que liao
+""".split())
+"""Family names, in pinyin, of nearly all Chinese authors: with a given name that is all pinyin syllables, a name
+written in Latin letters is read as a Chinese name (2025 prints it whole: Wang Shanshan; 2015: WANG S S)."""
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every pinyin syllable, toneless, from pypinyin's character table."""
+    return frozenset(_tone3(r)[:-1] for readings in _readings().values() for r in readings.split(",")) - {""}
+
+
+def pinyin_syllables(given: str) -> list[str] | None:
+    """``Shanshan`` → ``['Shan', 'shan']``, ``Xiao-Ming`` → ``['Xiao', 'Ming']``; ``None`` when not all pinyin.
+
+    The split prefers the longest syllable first and backtracks (``Xian`` is one syllable, ``Xi'an`` two).
+    """
+    letters = re.sub(r"[\s'’.-]+", "", given)
+    if not letters.isascii() or not letters.isalpha() or len(letters) > 18:
+        return None
+    known = _syllables()
+    lower = letters.lower()
+    best: dict[int, list[int] | None] = {len(lower): []}
+
+    def split(start: int) -> list[int] | None:
+        if start not in best:
+            best[start] = None
+            for end in range(min(len(lower), start + 6), start, -1):
+                rest = split(end) if lower[start:end] in known else None
+                if rest is not None:
+                    best[start] = [end, *rest]
+                    break
+        return best[start]
+
+    cuts = split(0)
+    if cuts is None:
+        return None
+    starts = [0, *cuts[:-1]]
+    return [letters[a:b] for a, b in zip(starts, cuts, strict=True)]
+
+
+def is_pinyin_name(family: str, given: str) -> bool:
+    return family.lower() in CHINESE_SURNAMES and bool(given.strip()) and pinyin_syllables(given) is not None

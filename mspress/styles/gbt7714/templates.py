@@ -181,6 +181,8 @@ def periodical(e: Entry, letters: str) -> list[Block]:
     issues = re.split(r"\s*(?:--|–|—|-)\s*", e.get("number"))
     if not volume and len(issues) == 2 and len(years) == 2:  # year {1957/1990}, number {1--4} → 1957(1)-1990(4)
         volume = f"{years[0]}{p.open_paren}{issues[0]}{p.close_paren}-{years[1]}{p.open_paren}{issues[1]}{p.close_paren}"
+    if len(years) == 2 and years[1] in ("..", ""):  # 1984/.. : still published
+        years[1] = ""
     year = "-".join(years) if len(years) == 2 else (e.get("year") or date)
     year = re.sub(r"\s*(?:--|–|—)\s*", "-", year)
     if e.options.edition == 2025:
@@ -283,8 +285,8 @@ def map_(e: Entry, letters: str) -> list[Block]:
         parts = [title, scaled]
     else:
         parts = [title_block(e, letters)]
-    if e.get("booktitle"):
-        host = Host().add(e.title("booktitle"))
+    if e.get("booktitle", "journaltitle", "journal", "maintitle"):  # a map in an atlas or a book
+        host = Host().add(e.title("booktitle") or e.get("journaltitle", "journal", "maintitle"))
         return blocks(head(e), *parts, host, e.edition(), publication(e), dimensions, *link_blocks(e))
     return blocks(head(e), *parts, e.edition(), publication(e), dimensions, *link_blocks(e))
 
@@ -353,6 +355,9 @@ def template_for(e: Entry) -> tuple[str, Template]:
         kind = "preprint"  # how Zotero and arXiv export a preprint
     if kind == "article" and e.preprint_server:
         kind = "preprint"  # journal = {arXiv preprint arXiv:…} or DBLP's {CoRR}: a preprint, not a journal
+    if kind in ("online", "misc", "unpublished") and e.raw("pubstate").lower() in ("prepublished", "preprint") \
+            and e.raw("eprinttype", "archiveprefix", "publisher"):
+        kind = "preprint"  # Better BibTeX's preprint: pubstate = {prepublished}, eprinttype = {bioRxiv}
     if kind == "article" and e.raw("entrysubtype").lower() == "newspaper":
         return "N", newspaper
     letters, template = TYPES.get(kind, ("Z", book))
