@@ -125,7 +125,7 @@ def parse_name(raw: str) -> Name:
     if len(parts) == 2:
         particle, family = _split_von(parts[0])
         return Name(family, decode(parts[1]), particle, given_raw=parts[1])
-    if _ORGANISATION.search(raw):  # Trisco ICAP Pty Ltd, written without braces, is not Mr Ltd
+    if len(parts) == 1 and raw.rsplit(None, 1)[-1].rstrip(".").lower() in ORGANISATION_WORDS:  # Trisco ICAP Pty Ltd
         return Name(family=decode(raw).strip(), corporate=True)
     words = split_top_level(raw, _SPACE)
     if len(words) <= 1:  # one word, or none (a name of only ~ or spaces)
@@ -138,9 +138,9 @@ def parse_name(raw: str) -> Name:
                 particle=decode(" ".join(words[first_lower : last_lower + 1])), given_raw=" ".join(words[:first_lower]))
 
 
-_ORGANISATION = re.compile(r"(?i)\b(?:ltd|inc|llc|plc|gmbh|corp|corporation|company|co|pty|ag|s\.?a|b\.?v|n\.?v|"
-                           r"university|institute|association|society|council|committee|organi[sz]ation|foundation|"
-                           r"agency|ministry|department|office|centre|center|group|consortium|collaborat\w*)\.?\s*$")
+ORGANISATION_WORDS = frozenset("""ltd inc llc plc gmbh corp corporation company co pty ag sa bv nv university institute
+association society council committee organization organisation foundation agency ministry department office centre
+center group consortium collaboration collaborators""".split())
 """The last word of an organisation's name: such a name is printed whole even when not braced."""
 _KEY_VALUE = re.compile(r"\s*(family|given|prefix|suffix)\s*=", re.I)
 

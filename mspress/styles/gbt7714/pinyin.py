@@ -86,40 +86,14 @@ zhan zuo mu mi nie rao xing miao lian jiao ke tong ai yue zhuo chai quan que lia
 written in Latin letters is read as a Chinese name (2025 prints it whole: Wang Shanshan; 2015: WANG S S)."""
 
 
-@cache
-def _syllables() -> frozenset[str]:
-    """Every pinyin syllable, toneless, from pypinyin's character table."""
-    return frozenset(_tone3(r)[:-1] for readings in _readings().values() for r in readings.split(",")) - {""}
-
-
-def pinyin_syllables(given: str) -> list[str] | None:
-    """``Shanshan`` → ``['Shan', 'shan']``, ``Xiao-Ming`` → ``['Xiao', 'Ming']``; ``None`` when not all pinyin.
-
-    The split prefers the longest syllable first and backtracks (``Xian`` is one syllable, ``Xi'an`` two).
-    """
-    letters = re.sub(r"[\s'’.-]+", "", given)
-    if not letters.isascii() or not letters.isalpha() or len(letters) > 18:
-        return None
-    known = _syllables()
-    lower = letters.lower()
-    best: dict[int, list[int] | None] = {len(lower): []}
-
-    def split(start: int) -> list[int] | None:
-        if start not in best:
-            best[start] = None
-            for end in range(min(len(lower), start + 6), start, -1):
-                rest = split(end) if lower[start:end] in known else None
-                if rest is not None:
-                    best[start] = [end, *rest]
-                    break
-        return best[start]
-
-    cuts = split(0)
-    if cuts is None:
-        return None
-    starts = [0, *cuts[:-1]]
-    return [letters[a:b] for a, b in zip(starts, cuts, strict=True)]
+_SYLLABLES = re.compile(
+    r"(?:er|(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v))+",
+    re.I)
+"""A run of pinyin syllables (initial and final; the regular expression's backtracking finds the split)."""
 
 
 def is_pinyin_name(family: str, given: str) -> bool:
-    return family.lower() in CHINESE_SURNAMES and bool(given.strip()) and pinyin_syllables(given) is not None
+    """``Wang, Shanshan``: a common Chinese surname and a given name of pinyin syllables (``Xiao-Ming`` too)."""
+    letters = re.sub(r"[\s'’-]+", "", given.replace("ü", "v"))
+    return family.lower() in CHINESE_SURNAMES and letters.isascii() and _SYLLABLES.fullmatch(letters) is not None
