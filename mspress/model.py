@@ -1,7 +1,6 @@
 """Typed values passed between the stages: sources → citations → styles → transform → writers."""
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +166,8 @@ class Formatted:
     @property
     def html(self) -> str:
         """The rich text as an HTML fragment (for ``refs --format html``)."""
+        import html  # its entity table is not worth loading for check
+
         out = []
         for piece in self.rich:
             if piece.text == "\n":

@@ -7,7 +7,6 @@ variable the item lacks, ``type:`` overrides the item's type, and ``tex.`` lines
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Sequence
@@ -271,6 +270,8 @@ def _plain(value: str) -> str:
             marks = SUB if name == "sub" else SUP
             return marks[1] if m.group(1) else marks[0]
         return ""
+
+    import html  # its entity table is loaded only for CSL text that has markup or entities
 
     return html.unescape(_MARKUP.sub(tag, value))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from mspress.styles.gbt7714.language import LANGUAGE_FIELDS, language_code
 
@@ -173,6 +174,7 @@ isbn10 eissn oclc
 Science, BibDesk…). A field not here but one letter or two from one of them is probably misspelt."""
 
 
+@cache
 def misspelt_field(name: str) -> str | None:
     """The known field ``name`` is a misspelling of (``puslisher`` → ``publisher``), or ``None``."""
     if name in KNOWN_FIELDS or "_" in name or name.startswith(("x-", "bdsk", "tex.")):
