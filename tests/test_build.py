@@ -141,3 +141,21 @@ def test_reference_profile_settings(project: Callable[[str], Path], cli: Cli) ->
 def test_citations_keep_written_order_when_asked(project: Callable[[str], Path], cli: Cli) -> None:
     root = with_group(project("minimal"), "[@lee2018; @wang2020; @smith2019]", "sort_citations = false")
     assert marks(build_html(root, cli))[1] == "[2,1,3]"
+
+
+def test_math_in_a_reference_title_is_sub_and_superscript_in_html_and_word(project: Callable[[str], Path], cli: Cli) -> None:
+    """H$_2$O in a BibTeX title: a real subscript in the page and in the Word file, not H_2O or 2 on the line."""
+    import zipfile
+
+    root = project("minimal")
+    bib = root / "references" / "library.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("title = {A study of {DBS} outcomes}",
+                                                           r"title = {A study of H$_2$O and $^{13}$C in {DBS}}"), encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "html", "--format", "docx")
+    assert (code, err) == (0, ""), err
+    html = (root / "output" / "manuscript.html").read_text(encoding="utf-8")
+    assert "H<sub>2</sub>O and <sup>13</sup>C in DBS" in html
+    with zipfile.ZipFile(root / "output" / "manuscript.docx") as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    assert re.search(r'<w:vertAlign w:val="subscript"/>.*?<w:t[^>]*>2</w:t>', document, re.S)
+    assert re.search(r'<w:vertAlign w:val="superscript"/>.*?<w:t[^>]*>13</w:t>', document, re.S)

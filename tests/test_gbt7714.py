@@ -164,3 +164,19 @@ def test_sorting_by_pinyin_does_not_import_pypinyin() -> None:
             "format_bibliography(list(found.values()), Options(system='author-year')); print('pypinyin' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
     assert result.stdout.strip() == "False"
+
+
+def test_refs_resolves_crossrefs_within_the_file(tmp_path: Path) -> None:
+    from mspress.cli import main
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@proceedings{p, title = {Proceedings of the IEEE Conference}, address = {Las Vegas}, publisher = {IEEE}, year = {2016}}\n"
+                   "@inproceedings{c, author = {He, Kaiming}, title = {Deep Residual Learning}, pages = {770--778}, crossref = {p}}\n",
+                   encoding="utf-8")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["refs", str(bib), "-C", str(tmp_path)]) == 0
+    assert "[2] HE K. Deep residual learning[C]//Proceedings of the IEEE Conference. Las Vegas: IEEE, 2016: 770-778." in out.getvalue()

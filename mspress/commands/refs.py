@@ -9,7 +9,7 @@ from pathlib import Path
 from mspress.config import Settings
 from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location
 from mspress.model import Reference
-from mspress.sources.bibtex import LIBRARY_SUFFIXES, load_file
+from mspress.sources.bibtex import LIBRARY_SUFFIXES, link_entries, load_file
 from mspress.styles.gbt7714 import Formatted, format_bibliography
 
 
@@ -21,6 +21,7 @@ def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[st
     found: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
     load_file(path.resolve(), path.resolve().parent, found, problems, set())
+    link_entries(found, problems)  # crossref, xdata and @set within the file
     for problem in problems:
         err(str(problem).replace(problem.location.path.name, str(path), 1))
     refs = list(found.values())
