@@ -208,7 +208,7 @@ class Entry:
         if server != "arxiv":
             return ""
         for text in (self.verbatim("eprint"), self.raw("journal", "journaltitle"), self.raw("volume")):
-            m = ARXIV_ID.search(text) if text else None
+            m = ARXIV_ID.search(text[:200]) if text else None  # an identifier is short; a long value is not scanned
             if m:
                 return f"https://arxiv.org/abs/{m.group(1)}"
         return ""

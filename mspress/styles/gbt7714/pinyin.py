@@ -96,4 +96,6 @@ _SYLLABLES = re.compile(
 def is_pinyin_name(family: str, given: str) -> bool:
     """``Wang, Shanshan``: a common Chinese surname and a given name of pinyin syllables (``Xiao-Ming`` too)."""
     letters = re.sub(r"[\s'’-]+", "", given.replace("ü", "v"))
-    return family.lower() in CHINESE_SURNAMES and letters.isascii() and _SYLLABLES.fullmatch(letters) is not None
+    # at most four syllables' worth of letters: longer is no given name, and bounds the match's backtracking
+    return family.lower() in CHINESE_SURNAMES and len(letters) <= 24 and letters.isascii() \
+        and _SYLLABLES.fullmatch(letters) is not None
