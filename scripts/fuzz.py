@@ -45,8 +45,10 @@ def seeds() -> dict[str, list[str]]:
     metadata = [p.read_text(encoding="utf-8") for p in [REPO / "manuscript" / "metadata.yaml", *sorted((fixtures / "projects").glob("*/manuscript/metadata.yaml"))]]
     typed = [p.read_text(encoding="utf-8") for p in sorted((fixtures / "check" / "editor").glob("*.txt"))]
     markdown = [p.read_text(encoding="utf-8") for p in sorted((REPO / "manuscript").glob("0*.md"))]
+    bib += [p.read_text(encoding="utf-8") for p in sorted((fixtures / "libraries").glob("*.bib"))]  # real libraries
     csl = ['[{"id": "a", "type": "article-journal", "title": "T", "author": [{"family": "Wang", "given": "Wu"}], '
            '"container-title": "J", "issued": {"date-parts": [[2020, 1, 2]]}, "volume": "1", "page": "1-2", "DOI": "10.1/x"}]']
+    csl += [p.read_text(encoding="utf-8") for p in sorted((fixtures / "libraries").glob("*.json"))]
     return {"bibtex": bib, "csljson": csl, "yaml": metadata, "citations": typed, "markdown": markdown}
 
 
@@ -73,16 +75,21 @@ def mutate(text: str, tokens: list[str], rng: random.Random) -> str:
 
 
 def run_bibtex(text: str, work: Path) -> None:
+    from mspress.checks.rules import reference_value_problems
+    from mspress.errors import Diagnostic
     from mspress.model import Reference
-    from mspress.sources.bibtex import parse_bibtex
+    from mspress.sources.bibtex import link_entries, parse_bibtex
     from mspress.styles.gbt7714 import format_bibliography, format_reference
     from mspress.styles.gbt7714.options import Options
 
     references: dict[str, Reference] = {}
-    parse_bibtex(text, Path("references/x.bib"), references, [])
+    problems: list[Diagnostic] = []
+    parse_bibtex(text, Path("references/x.bib"), references, problems)
+    link_entries(references, problems)
     for reference in references.values():
         format_reference(reference, Options())
         format_reference(reference, Options(edition=2025))
+        list(reference_value_problems(reference))
     format_bibliography(list(references.values()), Options(system="author-year"))
 
 
@@ -96,6 +103,7 @@ def run_csljson(text: str, work: Path) -> None:
     parse_csl_json(text, Path("references/x.json"), references, [])
     for reference in references.values():
         format_reference(reference, Options())
+        format_reference(reference, Options(edition=2025, system="author-year"))
 
 
 def run_yaml(text: str, work: Path) -> None:
