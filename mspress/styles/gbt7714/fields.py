@@ -32,6 +32,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "software": (("title",), ("url", "doi", "publisher")),
     "misc": (("title",),),
 }
+for _alias, _same in (("bookinbook", "inbook"), ("suppbook", "inbook"), ("suppcollection", "incollection"),
+                      ("suppperiodical", "article"), ("review", "article"), ("mvreference", "collection")):
+    REQUIRED[_alias] = REQUIRED[_same]
 
 
 _CHECKS = {
