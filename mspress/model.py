@@ -106,6 +106,9 @@ class Name:
     """An organisation written in braces: printed exactly as given."""
     given_raw: str = ""
     """The given names as written, braces kept (``{\\relax Jiangning}`` is not to be abbreviated)."""
+    dropping: str = ""
+    """A particle that follows the given names once inverted (CSL's dropping particle, BibLaTeX's prefix without
+    ``useprefix``): GB/T 7714 abbreviates it with them (``Veen P H v d``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,11 @@ class Reference:
     """Fields left out because their value stands for nothing (``year = {Null}``, ``pages = {0--0}``)."""
     members: tuple[Reference, ...] = ()
     """A BibLaTeX ``@set``'s entries, printed as one item."""
+
+    @property
+    def printable(self) -> bool:
+        """Not an ``@xdata`` container (data for other entries) nor a ``@set`` without members."""
+        return self.entry_type != "xdata" and (self.entry_type != "set" or bool(self.members))
 
     def field_location(self, name: str) -> Location:
         line = self.lines.get(name)

@@ -427,3 +427,25 @@ def test_gbt7714_required_fields_are_not_asked_of_a_csl_style(project: Callable[
     root.joinpath("pyproject.toml").write_text("", encoding="utf-8")
     code, out, err = cli("check", "-C", str(root))
     assert "[missing-field]" in out + err
+
+
+def test_a_cited_set_is_an_error_with_a_csl_style(project: Callable[[str], Path], cli: Cli) -> None:
+    root = with_style(project("minimal"))
+    bib = root / "references" / "library.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@set{pair, entryset = {smith2019, lee2018}}\n", encoding="utf-8")
+    body = root / "manuscript" / "01-introduction.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n集合引用[@pair]。\n", encoding="utf-8")
+    code, out, err = cli("check", "-C", str(root))
+    assert code == 1 and "[set-with-csl]" in out + err
+
+
+def test_particles_a_doi_as_a_url_and_math_reach_the_style_as_it_expects() -> None:
+    found: dict = {}
+    parse_bibtex(r"""@article{v, author = {family=Veen, given=Pieternella H., prefix=van der, useprefix=false},
+      title = {H$_2$O in {MRI}}, journal = {J Neurol Sci}, year = {2014}, volume = {337}, pages = {112--118},
+      doi = {https://doi.org/10.1016/j.jns.2013.11.029}}""", Path("x.bib"), found, [])
+    style = check_style((CSL / "apa.csl").read_bytes(), CSL / "apa.csl", Path("apa.csl"))
+    entry = format_with_style(style, list(found.values())).entries[0]
+    assert entry.text.startswith("Veen, P. H. van der. (2014). H2O in MRI."), entry.text
+    assert entry.text.endswith("https://doi.org/10.1016/j.jns.2013.11.029"), entry.text
+    assert "\ue000" not in entry.text and "doi.org/https" not in entry.text

@@ -180,3 +180,61 @@ def test_refs_resolves_crossrefs_within_the_file(tmp_path: Path) -> None:
     with contextlib.redirect_stdout(out):
         assert main(["refs", str(bib), "-C", str(tmp_path)]) == 0
     assert "[2] HE K. Deep residual learning[C]//Proceedings of the IEEE Conference. Las Vegas: IEEE, 2016: 770-778." in out.getvalue()
+
+
+@pytest.mark.parametrize(("title", "printed"), [
+    ("Deep learning in China", "Deep learning in China"),  # a tie, no braces: sentence case already
+    ("Treatment of Parkinson disease", "Treatment of Parkinson disease"),
+    ("The {NASA} mission to Mars", "The NASA mission to Mars"),  # braces around an acronym are no Title Case sign
+    ("The Genome of {Eucalyptus} grandis", "The genome of Eucalyptus grandis"),  # a braced capitalised word is
+    ("The Art of War", "The art of war"),
+])
+def test_sentence_case_reads_the_title_as_written(title: str, printed: str) -> None:
+    from mspress.styles.gbt7714.text import sentence_case
+
+    assert sentence_case(title) == printed
+
+
+@pytest.mark.parametrize(("given", "printed"), [("Shanshan", "Wang Shanshan"), ("Jiang Ning", "Wang Jiangning"),
+                                                ("Susan", "Wang S"), ("Mike", "Wang M"), ("Helen", "Wang H"), ("Kevin", "Wang K")])
+def test_only_pinyin_given_names_print_whole_in_2025(given: str, printed: str) -> None:
+    ref = parse_one(f"@book{{w, author = {{Wang, {given}}}, title = {{T}}, publisher = {{P}}, year = {{2020}}}}")
+    assert format_reference(ref, Options(edition=2025)).text.startswith(printed + ". ")
+
+
+@pytest.mark.parametrize("order", ["child first", "parents first"])
+def test_nested_xdata_is_inherited_whatever_the_order(order: str) -> None:
+    child = "@article{x1, author = {Lee, K.}, title = {T}, xdata = {x2}}\n"
+    parents = "@xdata{x2, journal = {J X}, year = {2010}, xdata = {x3}}\n@xdata{x3, volume = {5}}\n"
+    found: dict[str, Reference] = {}
+    problems: list = []
+    parse_bibtex(child + parents if order == "child first" else parents + child, Path("x.bib"), found, problems)
+    link_entries(found, problems)
+    assert not problems
+    assert format_reference(found["x1"], Options()).text == "LEE K. T[J]. J X, 2010, 5."
+
+
+def test_links_keep_placeholders_and_report_loops_and_empty_sets() -> None:
+    found: dict[str, Reference] = {}
+    problems: list = []
+    parse_bibtex("@inproceedings{c, title = {P}, crossref = {pp}, pages = {0--0}}\n@proceedings{pp, title = {Proc}, year = {2001}}\n"
+                 "@book{a, title = {A}, crossref = {b}}\n@book{b, title = {B}, crossref = {a}, pages = {1--2}}\n@set{s}\n",
+                 Path("x.bib"), found, problems)
+    link_entries(found, problems)
+    assert found["c"].placeholders == {"pages": "0--0"}
+    messages = [p.message for p in problems]
+    assert any("loop (a → b → a)" in m for m in messages) and any("a @set needs entryset" in m for m in messages)
+    assert "pages" not in found["a"].fields, "a loop passes nothing on"
+    assert not found["s"].printable
+
+
+@pytest.mark.parametrize("value", ["\\(" * 20000, "$" + "^{" * 2000 + "x" + "}" * 2000 + "$", "x" + " " * 50000 + "y", "a-" * 20000])
+def test_hostile_values_take_linear_time(value: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    ref = parse_one("@article{h, title = {" + value + "}, journal = {" + value + "}, address = {" + value + "}, year = {2020},\n"
+                    "  note = {page:" + value + "}}")
+    format_reference(ref, Options())
+    format_reference(ref, Options(edition=2025))
+    assert time.perf_counter() - start < 10  # about 2 s on 2 cores: quadratic would be minutes

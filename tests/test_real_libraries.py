@@ -15,7 +15,7 @@ from mspress.styles.gbt7714 import Options, format_bibliography, format_referenc
 LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
 FILES = sorted(p for p in LIBRARIES.iterdir() if p.suffix in (".bib", ".json"))
 OPTIONS = [Options(), Options(edition=2025), Options(system="author-year"), Options(edition=2025, system="author-year")]
-RAW = re.compile(r"\\[A-Za-z]+|[{}$]|[\ue000-\ue003]|<span|&amp;")
+RAW = re.compile(r"\\|[{}$]|[\ue000-\ue003]|<span|<cit|&amp;")
 ORACLE_TARGET = {2015: 83, 2025: 87}
 """Entries of the oracle (91 per edition) the engine gets right today: a regression below fails the test."""
 

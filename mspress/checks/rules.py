@@ -40,8 +40,11 @@ def undefined_citations(project: Project) -> Iterator[Diagnostic]:
 
 
 def uncited_references(project: Project) -> Iterator[Diagnostic]:
+    # an entry other entries draw on (crossref, xdata, a set's member) is in use without being cited
+    drawn_on = {value.strip() for ref in project.library.references.values() for name in ("crossref", "xdata", "entryset")
+                for value in ref.raw_fields.get(name, "").split(",")}
     for key, ref in project.library.references.items():
-        if key not in project.numbering.numbers:
+        if key not in project.numbering.numbers and key not in drawn_on and ref.printable:
             yield d("uncited-reference", WARNING, f"reference {key!r} is never cited: cite it or remove it from the library", ref.location)
 
 
@@ -70,8 +73,13 @@ def _identities(ref: Reference) -> list[str]:
 
 
 def missing_required_fields(project: Project) -> Iterator[Diagnostic]:
-    if project.settings.journal.csl is not None:
-        return  # GB/T 7714's requirements are not a CSL style's
+    if project.settings.journal.csl is not None:  # GB/T 7714's requirements are not a CSL style's
+        for key in project.numbering.numbers:
+            ref = project.library.references[key]
+            if ref.entry_type == "set":
+                yield d("set-with-csl", ERROR, f"{key!r} is a @set, which a CSL style cannot print as one entry: cite its "
+                        "entries instead", ref.location)
+        return
     for key in project.numbering.numbers:
         ref = project.library.references[key]
         for need in missing_fields(ref.entry_type, ref.fields, ref.names):

@@ -24,7 +24,7 @@ def print_references(path: Path, settings: Settings, fmt: str, err: Callable[[st
     link_entries(found, problems)  # crossref, xdata and @set within the file
     for problem in problems:
         err(str(problem).replace(problem.location.path.name, str(path), 1))
-    refs = list(found.values())
+    refs = [r for r in found.values() if r.printable]
     options = settings.journal.references
     style = settings.journal.csl
     ordered: list[Formatted]

@@ -13,7 +13,7 @@ from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Reference
-from mspress.sources.csljson import CREATORS_IN_PLACE_OF_AUTHOR, ROLES, entry_type_and_fields, note_lines, parse_csl_json
+from mspress.sources.csljson import CREATORS_IN_PLACE_OF_AUTHOR, ROLES, TYPES, bibtex_names, entry_type_and_fields, note_lines, parse_csl_json, refines_date
 from mspress.sources.files import read_text
 from mspress.sources.latex import decode
 from mspress.sources.names import NAME_FIELDS, parse_names
@@ -155,10 +155,8 @@ _TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
 _ESCAPED_TAG = re.compile(r'\{\\textless\}(?:(span class="nocase")|(/span)|/?[a-z]+(?: [^{}]*)?)\{\\textgreater\}')
-_CSL_TYPE_OF = {"article": "article-journal", "book": "book", "incollection": "chapter", "inbook": "chapter",
-               "inproceedings": "paper-conference", "proceedings": "book", "phdthesis": "thesis", "mastersthesis": "thesis",
-               "thesis": "thesis", "techreport": "report", "report": "report", "online": "webpage", "misc": "document",
-               "patent": "patent", "standard": "standard", "dataset": "dataset", "software": "software", "map": "map"}
+_CSL_TYPE_OF = {bibtex: csl for csl, bibtex in reversed(TYPES.items())}
+"""A BibTeX type's CSL type (the first CSL type that maps to it), for reading a note's lines as CSL variables."""
 
 
 def _with_note_lines(entry_type: str, raw: dict[str, str]) -> str:
@@ -171,14 +169,14 @@ def _with_note_lines(entry_type: str, raw: dict[str, str]) -> str:
     item = {"type": lines.type or _CSL_TYPE_OF.get(entry_type, "document"), **lines.variables}
     kind, fields = entry_type_and_fields(item)
     for name, value in fields.items():
-        if name in ("date", "year") and value.startswith(raw.get("date") or raw.get("year") or "\0"):
+        if name in ("date", "year") and refines_date(value, raw.get("date") or raw.get("year") or ""):
             raw.pop("year", None)  # the note refines the date: issued: 1984/.. (still running), 1887（光绪十三年…）
             raw[name] = value
         raw.setdefault(name, value)
     for role, people in lines.people.items():
         target = ROLES.get(role) or ("author" if role in CREATORS_IN_PLACE_OF_AUTHOR else None)
         if target and target not in raw:
-            raw[target] = " and ".join(f"{{{p['literal']}}}" if "literal" in p else f"{p['family']}, {p['given']}" for p in people)
+            raw[target] = bibtex_names(people)
     tex = dict(lines.tex)
     kind = tex.pop("entrytype", kind if lines.type else entry_type).lower()
     raw.update({name: value for name, value in tex.items() if value})
@@ -186,8 +184,9 @@ def _with_note_lines(entry_type: str, raw: dict[str, str]) -> str:
 
 
 def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location: Location, lines: Mapping[str, int],
-                       members: tuple[Reference, ...] = ()) -> Reference:
-    """A BibTeX entry's fields as a ``Reference``; values that stand for nothing are set aside, not printed."""
+                       members: tuple[Reference, ...] = (), placeholders_before: Mapping[str, str] | None = None) -> Reference:
+    """A BibTeX entry's fields as a ``Reference``; values that stand for nothing are set aside, not printed
+    (``placeholders_before``: those already set aside when the entry was first read)."""
     for name, value in raw.items():
         if "textless" in value:  # Zotero's escaped <span class="nocase">…</span>: protected text, in braces
             raw[name] = _ESCAPED_TAG.sub(lambda m: "{" if m.group(1) else ("}" if m.group(2) else ""), value)
@@ -206,9 +205,8 @@ def reference_from_raw(key: str, entry_type: str, raw: dict[str, str], location:
         if name in raw:
             raw[name] = _TIME.sub("", raw[name])  # 2016-01-01T00:00:00 → 2016-01-01
     names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k)}
+    placeholders = {**(placeholders_before or {}), **placeholders}
     return Reference(key, entry_type, DecodedFields(raw), names, location, raw, "bibtex", lines, placeholders, members)
-
-
 
 
 # --- entries built from others: crossref, xdata, @set ------------------------------------------------------
@@ -220,52 +218,65 @@ _NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "label", "shor
 
 
 def link_entries(references: dict[str, Reference], problems: list[Diagnostic]) -> None:
-    """Fill each entry's missing fields from its ``crossref``/``xdata`` parents and give each ``@set`` its members.
+    """Fill each entry's missing fields from its ``crossref``/``xdata`` parents (their own parents' too, whatever the
+    order of the entries), then give each ``@set`` its members.
 
-    A reference to an entry that does not exist is an error at the field's line; the entry keeps its own fields.
+    A missing parent or member, a loop, an empty set or one that contains itself is an error at the field's line;
+    the entry keeps its own fields.
     """
-    for key, ref in list(references.items()):
-        if ref.source_format != "bibtex":
-            continue
-        parents = [(name, value.strip()) for name in ("xdata", "crossref") for value in
-                   ref.raw_fields.get(name, "").split(",") if value.strip()]
-        members = [m.strip() for m in ref.raw_fields.get("entryset", "").split(",") if m.strip()] if ref.entry_type == "set" else []
-        if not parents and not members:
+    written = dict(references)  # parents as written: the result does not depend on which entry comes first
+    for key, ref in written.items():
+        links = _links(ref)
+        if ref.source_format != "bibtex" or not links:
             continue
         raw = dict(ref.raw_fields)
-        for name, parent_key in parents:
-            parent = _linked_parent(references, parent_key, set())
-            if parent is None:
-                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: {name} names {parent_key!r}, which is not in "
-                                           "the library: add that entry or remove the field", ref.field_location(name)))
+        for name, parent_key in links:
+            inherited = _inherited(written, parent_key, [key])
+            if isinstance(inherited, str):
+                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: {name} {inherited}", ref.field_location(name)))
                 continue
-            for field, value in parent.raw_fields.items():
-                target = _INHERITED_AS.get(field, field) if name == "crossref" and ref.entry_type in _CONTAINED else field
-                if field == "author" and ref.entry_type in _CONTAINED and "author" in raw:
+            contained = name == "crossref" and ref.entry_type in _CONTAINED
+            for field, value in inherited.items():
+                target = _INHERITED_AS.get(field, field) if contained else field
+                if field == "author" and contained and "author" in raw:
                     target = "bookauthor"
-                if field not in _NOT_INHERITED and target not in raw:
-                    raw[target] = value
-        found: list[Reference] = []
+                raw.setdefault(target, value)
+        references[key] = reference_from_raw(key, ref.entry_type, raw, ref.location, ref.lines, placeholders_before=ref.placeholders)
+    for key, ref in written.items():
+        if ref.entry_type != "set" or ref.source_format != "bibtex":
+            continue
+        members = [m.strip() for m in ref.raw_fields.get("entryset", "").split(",") if m.strip()]
+        found = [references[m] for m in members if m in references and m != key]
         for member in members:
-            if member in references and member != key:
-                found.append(references[member])
-            else:
-                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: entryset names {member!r}, which is not in "
-                                           "the library: add that entry or remove it from the set", ref.field_location("entryset")))
-        references[key] = reference_from_raw(key, ref.entry_type, raw, ref.location, ref.lines, tuple(found))
+            if member == key or member not in references:
+                why = "names the set itself" if member == key else f"names {member!r}, which is not in the library"
+                problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: entryset {why}: list the entries the set "
+                                           "prints", ref.field_location("entryset")))
+        if not members:
+            problems.append(Diagnostic("unknown-crossref", Severity.ERROR, f"{key!r}: a @set needs entryset = {{key1, key2}}",
+                                       ref.location))
+        references[key] = reference_from_raw(key, ref.entry_type, dict(ref.raw_fields), ref.location, ref.lines, tuple(found),
+                                             ref.placeholders)
 
 
-def _linked_parent(references: dict[str, Reference], key: str, seen: set[str]) -> Reference | None:
-    """A parent with its own parents' fields (a chain of crossrefs), loops cut."""
-    parent = references.get(key)
-    if parent is None or key in seen:
-        return parent
-    grand = parent.raw_fields.get("crossref", "").strip()
-    if not grand or grand in seen:
-        return parent
-    seen.add(key)
-    grandparent = _linked_parent(references, grand, seen)
-    if grandparent is None:
-        return parent
-    raw = {**{k: v for k, v in grandparent.raw_fields.items() if k not in _NOT_INHERITED}, **parent.raw_fields}
-    return reference_from_raw(key, parent.entry_type, raw, parent.location, parent.lines)
+def _links(ref: Reference) -> list[tuple[str, str]]:
+    """``(field, key)`` of each parent an entry names in ``xdata`` (first) and ``crossref``."""
+    return [(name, value.strip()) for name in ("xdata", "crossref") for value in ref.raw_fields.get(name, "").split(",")
+            if value.strip()]
+
+
+def _inherited(written: dict[str, Reference], key: str, path: list[str]) -> dict[str, str] | str:
+    """The fields a parent passes on, its own parents' included; or why it passes none (missing, a loop)."""
+    parent = written.get(key)
+    if parent is None:
+        return f"names {key!r}, which is not in the library: add that entry or remove the field"
+    if key in path:
+        return f"makes a loop ({' → '.join([*path[path.index(key):], key])}): remove one of the links"
+    fields = {k: v for k, v in parent.raw_fields.items() if k not in _NOT_INHERITED}
+    for _, grand in _links(parent):
+        inherited = _inherited(written, grand, [*path, key])
+        if isinstance(inherited, str):
+            return inherited
+        for field, value in inherited.items():
+            fields.setdefault(field, value)
+    return fields

@@ -51,7 +51,8 @@ ARCHIVE_TYPES = {"personal_communication", "manuscript", "document", "letter"}
 CSL_NAME_VARIABLES = {*ROLES, *CREATORS_IN_PLACE_OF_AUTHOR, "recipient", "original-author", "reviewed-author", "chair",
                       "contributor", "curator", "organizer", "translator"}
 CSL_DATE_VARIABLES = {"issued", "accessed", "original-date", "submitted", "event-date", "available-date"}
-_NOTE_LINE = re.compile(r"^\s*\{?:?([A-Za-z][\w.]*(?:[ -][A-Za-z][\w.]*){0,3})\s*:\s*(.*?)\}?\s*$")
+_NOTE_LINE = re.compile(r"\{?:?([A-Za-z][\w.]*(?:[ -][A-Za-z][\w.]*){0,3}) *:(.*)")
+"""``key: value`` (or Zotero's older ``{:key: value}``), matched on a stripped line: no backtracking over spaces."""
 _NOTE_KEYS = {"doi": "DOI", "url": "URL", "isbn": "ISBN", "issn": "ISSN", "cstr": "CSTR", "pmid": "PMID", "pmcid": "PMCID",
               "pages": "page", "book-title": "container-title", "publication-title": "container-title",
               "proceedings-title": "container-title", "place": "publisher-place", "date": "issued", "series": "collection-title",
@@ -126,10 +127,10 @@ def note_lines(note: str) -> NoteLines:
     tex: dict[str, str] = {}
     kind = None
     for line in note.splitlines():
-        m = _NOTE_LINE.match(line)
-        if not m or not m.group(2).strip():
+        m = _NOTE_LINE.fullmatch(line.strip())
+        value = m.group(2).strip().removesuffix("}").strip() if m else ""
+        if not m or not value:
             continue
-        value = m.group(2).strip()
         key = m.group(1).strip().lower()
         if key.startswith("tex."):
             tex[key[4:]] = value
@@ -137,7 +138,7 @@ def note_lines(note: str) -> NoteLines:
         key = re.sub(r"[\s_]+", "-", key)
         key = _NOTE_KEYS.get(key, key)
         if key == "type":
-            kind = value.lower()
+            kind = value.lower() if value.lower() in TYPES else kind  # citeproc-js ignores a type CSL does not define
         elif key in CSL_NAME_VARIABLES:
             family, _, given = value.partition("||")
             people.setdefault(key, []).append({"family": family.strip(), "given": given.strip()} if given.strip()
@@ -159,7 +160,7 @@ def with_note_variables(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     item = dict(item)
     for key, value in lines.variables.items():
         if key in CSL_DATE_VARIABLES and key in item:
-            if str(value["raw"]).startswith(_date(item[key])[:4] or "\0"):
+            if refines_date(str(value["raw"]), _date(item[key])):
                 item[key] = value
         else:
             item.setdefault(key, value)
@@ -189,8 +190,9 @@ def to_reference(item: dict[str, Any], location: Location) -> Reference:
     placeholders = {k: v for k, v in raw.items() if is_placeholder(k, v)}
     raw = {k: v for k, v in raw.items() if k not in placeholders}
     fields = {k: v if k in VERBATIM_FIELDS else _plain(v) for k, v in raw.items() if v}
-    # Zotero marks text whose case must stay with <span class="nocase">: braces in BibTeX terms, for conversion.
-    raw = {k: v if k in VERBATIM_FIELDS else _plain(_NOCASE.sub(r"{\1}", v)) for k, v in raw.items() if v}
+    # For case conversion (``title_case = "sentence"``) the raw values are BibTeX: CSL text escaped (it is not
+    # LaTeX: $5 and C:\ stay), and Zotero's <span class="nocase"> as braces.
+    raw = {k: v if k in VERBATIM_FIELDS else _NOCASE.sub(r"{\1}", _plain(_as_latex(v), keep_nocase=True)) for k, v in raw.items() if v}
     return Reference(str(item["id"]), kind, fields, names, location, raw, "csl-json", placeholders=placeholders)
 
 
@@ -250,17 +252,36 @@ def _translation(item: dict[str, Any], raw: dict[str, str]) -> None:
     raw["title_translation_en"] = str(title)
     authors = item.get("original-author")
     if isinstance(authors, list):
-        raw["author_transliteration_en"] = " and ".join(
-            f"{{{p['literal']}}}" if p.get("literal") else f"{p.get('family', '')}, {p.get('given', '')}"
-            for p in authors if isinstance(p, dict))
+        raw["author_transliteration_en"] = bibtex_names(authors)
     for source, target in (("original-container-title", "journal_translation_en"), ("original-publisher", "publisher_translation_en"),
                            ("original-publisher-place", "address_translation_en")):
         if item.get(source):
             raw[target] = str(item[source])
 
 
-def _plain(value: str) -> str:
-    """CSL's rich text: ``<sub>``/``<sup>`` kept as marks, other tags dropped, entities decoded."""
+def _as_latex(text: str) -> str:
+    """CSL text written so that LaTeX decoding gives it back unchanged."""
+    return text.translate(_LATEX_ESCAPES) if any(ch in text for ch in "\\$~{}%#&^_") else text
+
+
+_LATEX_ESCAPES = str.maketrans({"\\": r"\textbackslash{}", "$": r"\$", "~": r"\textasciitilde{}", "{": r"\{", "}": r"\}",
+                                "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "#": r"\#"})
+
+
+def refines_date(new: str, old: str) -> bool:
+    """A date from Zotero's note that makes the item's more precise (``1957/1990`` for ``1957``, ``1887（光绪…）``)."""
+    return bool(old) and new.startswith(old[:4])
+
+
+def bibtex_names(people: list[Any]) -> str:
+    """CSL names as a BibTeX name list (``Yu, Xiao and {IEEE}``)."""
+    return " and ".join(f"{{{p['literal']}}}" if p.get("literal") else f"{p.get('family', '')}, {p.get('given', '')}"
+                        for p in people if isinstance(p, dict))
+
+
+def _plain(value: str, keep_nocase: bool = False) -> str:
+    """CSL's rich text: ``<sub>``/``<sup>`` kept as marks, other tags dropped (``nocase`` spans kept when asked),
+    entities decoded."""
     if "<" not in value and "&" not in value:
         return value
 
@@ -269,6 +290,8 @@ def _plain(value: str) -> str:
         if name in ("sub", "sup"):
             marks = SUB if name == "sub" else SUP
             return marks[1] if m.group(1) else marks[0]
+        if keep_nocase and name == "span":
+            return m.group(0)
         return ""
 
     import html  # its entity table is loaded only for CSL text that has markup or entities
@@ -293,6 +316,6 @@ def _name(data: dict[str, Any]) -> Name:
         return Name(family=str(data["literal"]), corporate=True)
     # A dropping particle follows the given names when the name is inverted (Beethoven L van); the standard
     # abbreviates it with them (Veen P H v d). A non-dropping one stays before the family name (van der Merwe K).
-    given = " ".join(str(data[k]) for k in ("given", "dropping-particle") if data.get(k))
+    given = str(data.get("given", ""))
     return Name(family=str(data.get("family", "")), given=given, particle=str(data.get("non-dropping-particle", "")),
-                suffix=str(data.get("suffix", "")), given_raw=given)
+                suffix=str(data.get("suffix", "")), given_raw=given, dropping=str(data.get("dropping-particle", "")))

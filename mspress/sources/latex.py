@@ -51,18 +51,22 @@ _ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"
 _FORMAT_COMMANDS = {"textit", "emph", "textbf", "textsc", "textrm", "textsf", "texttt", "textup", "textmd", "textsl", "mathrm",
                     "mathit", "mathbf", "mathsf", "mathtt", "mathcal", "mathbb", "boldsymbol", "mbox", "text", "textnormal",
                     "operatorname", "uppercase", "MakeUppercase", "lowercase", "MakeLowercase"}
-_DROP_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "NOOPSORT", "noop", "index", "label", "footnote", "thanks"}
-"""Commands whose argument is not printed (BibTeX's ``{\\noopsort{1973c}}1981`` sorting trick among them)."""
+MAX_MATH_DEPTH = 50
+"""Groups nested in math deeper than any formula in a title (``$^{^{^{…``) are read as text."""
+# A formula in a title is short: math spans are looked for over at most 200 characters, so a value full of
+# unclosed ``$`` or ``\(`` takes linear time.
 
 _TOKEN = re.compile(
     r"(?=[\\{}~$`'-])"  # every token starts with one of these: the engine skips other characters at once
     r"(?:\\(?P<acc>['`^\"~=.])\s*(?:\{(?P<acc_braced>\\?[A-Za-z]?)\}|(?P<acc_plain>\\?[A-Za-z]))"
     r"|\\(?P<lacc>[uvHckrdb])(?:\{(?P<lacc_braced>\\?[A-Za-z]?)\}|\s+(?P<lacc_plain>[A-Za-z]))"
-    r"|\\(?P<arg_cmd>url|href|textsubscript|textsuperscript|noopsort|SortNoop|sortnoop|NOOPSORT|noop|index|label|footnote|thanks)\s*(?P<arg>\{(?:[^{}]|\{[^{}]*\})*\})"
+    r"|\\(?P<arg_cmd>url|href|textsubscript|textsuperscript|noopsort|SortNoop|sortnoop|NOOPSORT|noop|index|label|footnote|thanks|"
+    r"cite|citep|citet|ref|eqref|pageref|vspace|hspace|vskip|hskip|kern|phantom|hphantom|vphantom|color|textcolor)\s*(?P<arg>\{(?:[^{}]|\{[^{}]*\})*\})"
     r"(?P<arg2>\{(?:[^{}]|\{[^{}]*\})*\})?"
     r"|\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?:\{\s*\}|(?P<has_arg>(?=\{)))?"
     r"|\\(?P<esc>[&%$#_{} ,\-;:!/@])"
-    r"|(?P<math>\$\$?(?:\\.|[^$\\])*\$\$?|\\\((?:\\[^)]|[^\\])*?\\\))"
+    r"|(?P<math>\$\$(?:\\.|[^$\\]){0,200}\$\$|\$(?:\\.|[^$\\]){0,200}\$|\\\((?:\\[^)]|[^\\]){0,200}?\\\))"
+    r"|(?P<newline>\\\\(?:\[[^\]]{0,20}\])?)"
     r"|(?P<dash>---?)|(?P<tilde>~)|(?P<brace>[{}])|(?P<quote>``|'')"
     r"|\\(?P<literal>[^A-Za-z\s]))"
 )
@@ -109,6 +113,8 @@ def _replace(m: re.Match[str]) -> str:
         command, argument = m.group("arg_cmd"), m.group("arg")[1:-1]
         if command == "url":
             return argument.strip()  # a URL is not LaTeX: ~ and _ stay
+        if command == "textcolor":
+            return decode(m.group("arg2")[1:-1]) if m.group("arg2") else ""
         if command in ("textsubscript", "textsuperscript"):
             marks = SUB if command == "textsubscript" else SUP
             return marks[0] + strip_marks(decode(argument)) + marks[1]
@@ -131,6 +137,8 @@ def _replace(m: re.Match[str]) -> str:
         return "\u00a0"
     if m.group("quote"):
         return "“" if m.group("quote") == "``" else "”"
+    if m.group("newline") is not None:
+        return " "  # \\\\ breaks a line in LaTeX; in a reference it is a space
     if m.group("literal"):
         return m.group("literal")  # \" before a Chinese character is a quotation mark, not an umlaut
     return ""
@@ -157,7 +165,9 @@ def _pylatexenc_symbol(word: str) -> str | None:
 
     spec = get_default_latex_context_db().get_macro_spec(word)
     replacement = getattr(spec, "simplify_repl", None)
-    return replacement if isinstance(replacement, str) and "%" not in replacement else None
+    if not isinstance(replacement, str) or "%" in replacement or "<" in replacement or "\n" in replacement:
+        return None  # a formatting placeholder (\\cite gives "<cit.>"), not a symbol
+    return replacement
 
 
 # --- math: $…$ ------------------------------------------------------------------------------------------
@@ -175,8 +185,10 @@ def math_text(source: str) -> str:
     return out
 
 
-def _math(tokens: list[re.Match[str]], i: int, stop_at_close: bool) -> tuple[str, int]:
+def _math(tokens: list[re.Match[str]], i: int, stop_at_close: bool, depth: int = 0) -> tuple[str, int]:
     out: list[str] = []
+    if depth > MAX_MATH_DEPTH:  # hostile nesting: the rest is read as text, not recursed into
+        return "".join(t.group(0) for t in tokens[i:] if not (t.group("open") or t.group("close"))), len(tokens)
     while i < len(tokens):
         t = tokens[i]
         if t.group("close") is not None:
@@ -185,7 +197,7 @@ def _math(tokens: list[re.Match[str]], i: int, stop_at_close: bool) -> tuple[str
             i += 1
             continue
         if t.group("script"):
-            argument, i, source = _math_argument(tokens, i + 1)
+            argument, i, source = _math_argument(tokens, i + 1, depth)
             if t.group("script") == "^" and source in _DEGREE:
                 out.append("°")
             elif t.group("script") == "^" and source in ("\\prime", "'"):
@@ -194,22 +206,22 @@ def _math(tokens: list[re.Match[str]], i: int, stop_at_close: bool) -> tuple[str
                 marks = SUP if t.group("script") == "^" else SUB
                 out.append(marks[0] + _MARKS.sub("", argument) + marks[1])
             continue
-        piece, i = _math_atom(tokens, i)
+        piece, i = _math_atom(tokens, i, depth)
         out.append(piece)
     return "".join(out), i
 
 
-def _math_atom(tokens: list[re.Match[str]], i: int) -> tuple[str, int]:
+def _math_atom(tokens: list[re.Match[str]], i: int, depth: int = 0) -> tuple[str, int]:
     t = tokens[i]
     if t.group("open") is not None:
-        return _math(tokens, i + 1, stop_at_close=True)
+        return _math(tokens, i + 1, stop_at_close=True, depth=depth + 1)
     if t.group("word"):
         word = t.group("word")
         if word in ("text", "mathrm", "textrm", "mbox", "operatorname") and i + 1 < len(tokens) and tokens[i + 1].group("open"):
             end = i + 2
-            depth = 1
-            while end < len(tokens) and depth:
-                depth += (tokens[end].group("open") is not None) - (tokens[end].group("close") is not None)
+            level = 1
+            while end < len(tokens) and level:
+                level += (tokens[end].group("open") is not None) - (tokens[end].group("close") is not None)
                 end += 1
             inner = "".join(tok.group(0) for tok in tokens[i + 2 : end - 1])
             return decode(inner), end
@@ -222,13 +234,13 @@ def _math_atom(tokens: list[re.Match[str]], i: int) -> tuple[str, int]:
     return t.group("char") or "", i + 1
 
 
-def _math_argument(tokens: list[re.Match[str]], i: int) -> tuple[str, int, str]:
+def _math_argument(tokens: list[re.Match[str]], i: int, depth: int = 0) -> tuple[str, int, str]:
     """The argument of ``_`` or ``^``: a group, a command or one character; also its source text."""
     while i < len(tokens) and tokens[i].group("space"):
         i += 1
     if i >= len(tokens):
         return "", i, ""
     start = i
-    text, i = _math_atom(tokens, i)
+    text, i = _math_atom(tokens, i, depth)
     source = "".join(tok.group(0).strip() for tok in tokens[start:i])
     return text, i, source

@@ -156,11 +156,9 @@ def _extended_name(parts: list[str]) -> Name:
         values[key.strip().lower()] = value.strip().strip("{}") if value.strip().startswith("{") else value.strip()
     prefix, given = values.get("prefix", ""), values.get("given", "")
     use_prefix = values.get("useprefix", "false").lower() == "true"
-    if prefix and not use_prefix:
-        given = f"{given} {prefix}".strip()
-        prefix = ""
-    return Name(decode(values.get("family", "")), decode(given), decode(prefix), decode(values.get("suffix", "")),
-                given_raw=given)
+    particle, dropping = (prefix, "") if use_prefix else ("", prefix)
+    return Name(decode(values.get("family", "")), decode(given), decode(particle), decode(values.get("suffix", "")),
+                given_raw=given, dropping=decode(dropping))
 
 
 def _split_von(text: str) -> tuple[str, str]:

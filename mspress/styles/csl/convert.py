@@ -11,6 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mspress.model import Name, Reference
+from mspress.sources.latex import strip_marks
+from mspress.styles.gbt7714.fields import bare_doi, edition_number
+from mspress.text import has_han
 
 TYPES = {
     "article": "article-journal", "book": "book", "mvbook": "book", "booklet": "pamphlet", "collection": "book",
@@ -42,6 +45,7 @@ NUMBERS = {"volume", "issue", "edition", "number", "number_of_pages", "number_of
 """Variables citeproc-py turns into integers (ordinal, roman): a run of ten digits or more there is no number."""
 _DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _MARKUP = re.compile("[\ue010-\ue01f]")
+_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 
 
 def to_csl(ref: Reference, ident: str, language: str = "") -> dict[str, Any]:
@@ -54,6 +58,13 @@ def to_csl(ref: Reference, ident: str, language: str = "") -> dict[str, Any]:
     for name, variable in TEXT.items():
         if fields.get(name):
             item[variable] = fields[name]
+    if item.get("DOI"):
+        item["DOI"] = bare_doi(item["DOI"])  # given as https://doi.org/… (Zotero, Mendeley): the style adds its own
+    if item.get("edition") and edition_number(item["edition"]):
+        item["edition"] = str(edition_number(item["edition"]))  # 2nd edition → 2, for the style's own "2nd ed."
+    url_in_text = _URL_COMMAND.search(ref.raw_fields.get("howpublished", "") or ref.raw_fields.get("note", ""))
+    if "URL" not in item and url_in_text:
+        item["URL"] = url_in_text.group(1).strip()
     title = _joined(fields.get("title", ""), fields.get("subtitle", ""), ": ")
     if title:
         item["title"] = _joined(title, fields.get("titleaddon", ""), ". ")
@@ -148,9 +159,14 @@ def _names(names: Sequence[Name]) -> list[dict[str, str]]:
         if name.corporate or not name.given and not name.particle:
             out.append({"literal": name.family} if name.corporate else {"family": name.family})
             continue
+        if has_han(name.family):  # a Chinese name is one string: citeproc-py would print 王, . 珊珊 .
+            out.append({"family": name.family + (name.given if has_han(name.given) else "")})
+            continue
         data = {"family": name.family, "given": name.given}
         if name.particle:
             data["non-dropping-particle"] = name.particle
+        if name.dropping:
+            data["dropping-particle"] = name.dropping
         if name.suffix:
             data["suffix"] = name.suffix
         out.append({k: v for k, v in data.items() if v})
@@ -160,12 +176,12 @@ def _names(names: Sequence[Name]) -> list[dict[str, str]]:
 def _clean(key: str, value: Any) -> Any:
     """Text without mspress's own markup characters; a number too long to be one left out."""
     if isinstance(value, str):
-        value = _MARKUP.sub("", value).strip()
+        value = strip_marks(_MARKUP.sub("", value)).strip()  # H$_2$O: citeproc-py takes plain text
         if key in NUMBERS and re.search(r"\d{10,}", value):
             return ""
         return value
     if isinstance(value, list):
-        return [{k: _MARKUP.sub("", v) for k, v in name.items()} for name in value]
+        return [{k: strip_marks(_MARKUP.sub("", v)) for k, v in name.items()} for name in value]
     if isinstance(value, Mapping) and "literal" in value:
         return {"literal": _MARKUP.sub("", str(value["literal"]))}
     return value

@@ -13,8 +13,6 @@ from mspress.styles.gbt7714.options import Options, Punctuation
 from mspress.styles.gbt7714.persons import format_names
 from mspress.styles.gbt7714.text import journal_title, punctuate, sentence_case
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 _URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's number) is content
 STAND_IN_ROLES = ("editora", "editorb", "editorc", "namea", "nameb", "namec")

@@ -32,9 +32,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "software": (("title",), ("url", "doi", "publisher")),
     "misc": (("title",),),
 }
-for _alias, _same in (("bookinbook", "inbook"), ("suppbook", "inbook"), ("suppcollection", "incollection"),
-                      ("suppperiodical", "article"), ("review", "article"), ("mvreference", "collection")):
-    REQUIRED[_alias] = REQUIRED[_same]
+REQUIRED.update({alias: REQUIRED[same] for alias, same in (
+    ("bookinbook", "inbook"), ("suppbook", "inbook"), ("suppcollection", "incollection"), ("suppperiodical", "article"),
+    ("review", "article"), ("mvreference", "collection"))})
 
 
 _CHECKS = {
@@ -108,20 +108,20 @@ def bare_doi(value: str) -> str:
     return doi.replace("%2F", "/").replace("%2f", "/") if doi.startswith("10.") else doi
 
 
-_PLACES = re.compile(r"\s+and\s+|\s*[;；、]\s*|\s+&\s+")
+_PLACES = re.compile(r" and | ?[;；、] ?| & ")
 
 
 def first_place(value: str) -> str:
     """Only the first place of publication is given (``北京 and 上海`` → ``北京``; ``Cambridge, Mass.`` stays)."""
-    return _PLACES.split(value, maxsplit=1)[0].strip()
+    return _PLACES.split(" ".join(value.split()), maxsplit=1)[0].strip()  # spaces collapsed first: linear time
 
 
-_PUBLISHERS = re.compile(r"\s*[;；、]\s*")
+_PUBLISHERS = re.compile(r" ?[;；、] ?")
 
 
 def first_publisher(value: str) -> str:
     """Only the first publisher (``人民出版社、中央文献出版社`` → ``人民出版社``); ``and`` may belong to a name."""
-    return _PUBLISHERS.split(value, maxsplit=1)[0].strip()
+    return _PUBLISHERS.split(" ".join(value.split()), maxsplit=1)[0].strip()
 
 
 def plain_number(value: str) -> str:
@@ -171,7 +171,7 @@ rating read readstatus researcherid unique-id article-number numpages articleno 
 cited-references da ea funding-acknowledgement funding-text journal-iso keywords-plus number-of-cited-references
 orcid-numbers research-areas times-cited usage-count web-of-science-categories web-of-science-index type-of-work
 school-name collaborator country dept degree advisor supervisor place pubmed pmc shortjournal-iso ppn isbn13
-isbn10 eissn oclc
+isbn10 eissn oclc adsnote adsurl comment comments day
 """.split())
 """Fields of BibLaTeX's data model, BibTeX's, and those reference managers add (Zotero, JabRef, Mendeley, Web of
 Science, BibDesk…). A field not here but one letter or two from one of them is probably misspelt."""

@@ -46,12 +46,13 @@ def format_name(name: Name, options: Options) -> str:
 
 
 def given_names(name: Name, options: Options) -> str:
-    """Initials; a Chinese name in pinyin keeps its given name whole where the options say (2025: Wang Shanshan)."""
+    """Initials, then a dropping particle's (``P H v d``); a Chinese name in pinyin keeps its given name whole where the
+    options say (2025: Wang Shanshan)."""
     raw = name.given_raw or name.given
     if options.full_pinyin_names and "{" not in raw and not name.particle and is_pinyin_name(name.family, name.given):
         given = "".join(name.given.split())  # a given name is written as one word (GB/T 28039): Jiang Ning → Jiangning
-        return given.capitalize()
-    return initials(raw, options.edition)
+        return given[0].upper() + given[1:].lower() if "-" not in given else given
+    return " ".join(p for p in (initials(raw, options.edition), initials(name.dropping, options.edition)) if p)
 
 
 def initials(given_raw: str, edition: int) -> str:

@@ -79,23 +79,43 @@ CHINESE_SURNAMES = frozenset("""
 wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng
 deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng wei su lv lu ding ren shen yao jin qiu fu zou shi
 xiong meng qin yan xue hou lei bai long duan hao kong shao mao chang wan qian gu lai wen tan fan fang yin kang jia
-zou xia dai cui ou qi mo niu ge bao yi hong chu tao di ji shu sheng lan pei gong geng mei bi an bian ning she zhong
+xia dai cui ou qi mo niu ge bao yi hong chu tao di ji shu sheng lan pei gong geng mei bi an bian ning she zhong
 zhan zuo mu mi nie rao xing miao lian jiao ke tong ai yue zhuo chai quan que liao
 """.split())
 """Family names, in pinyin, of nearly all Chinese authors: with a given name that is all pinyin syllables, a name
-written in Latin letters is read as a Chinese name (2025 prints it whole: Wang Shanshan; 2015: WANG S S)."""
+written in Latin letters is read as a Chinese name (2025 prints it whole: Wang Shanshan; 2015 abbreviates it, WANG S)."""
 
 
-_SYLLABLES = re.compile(
-    r"(?:er|(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v))+",
-    re.I)
-"""A run of pinyin syllables (initial and final; the regular expression's backtracking finds the split)."""
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (about 410), from pypinyin's character table (read once, when first needed)."""
+    plain = ",".join(_readings().values()).translate(_TONELESS)
+    return frozenset(plain.split(",")) - {"", "n", "m", "ng", "hm", "hng"}  # interjections (嗯, 呣) are no name
+
+
+_TONELESS = str.maketrans({**{ch: base for base, marked in (("a", "āáǎà"), ("e", "ēéěèếềê"), ("i", "īíǐì"), ("o", "ōóǒò"),
+                                                              ("u", "ūúǔù"), ("v", "ǖǘǚǜü"), ("n", "ńňǹ"), ("m", "ḿ"))
+                              for ch in marked}, **{chr(c): None for c in range(0x300, 0x370)}})
+"""Tone-marked pinyin → toneless, ü as v (as pypinyin's TONE3 style writes it)."""
+WESTERN_GIVEN_NAMES = frozenset("""alan alice amanda angela anna anne ben dan dana denise diana diane hana helen jan jana
+juan julia julie karen lena leo linda lisa logan lori luca maria marie megan mia mike mina natalie nina pamela rena sana
+sean susan tanya teresa tina yuri""".split())
+"""Western given names that are also spelt as pinyin (Li, Susan): read as Western names, with initials."""
+
+
+def _all_syllables(letters: str) -> bool:
+    """``shanshan`` → shan + shan: the letters split into real pinyin syllables (longest first, backtracking)."""
+    known = _syllables()
+    ends = {len(letters)}
+    for start in range(len(letters) - 1, -1, -1):  # dynamic programming from the end: linear in the letters
+        if any(letters[start:end] in known for end in range(start + 1, min(len(letters), start + 6) + 1) if end in ends):
+            ends.add(start)
+    return 0 in ends
 
 
 def is_pinyin_name(family: str, given: str) -> bool:
     """``Wang, Shanshan``: a common Chinese surname and a given name of pinyin syllables (``Xiao-Ming`` too)."""
-    letters = re.sub(r"[\s'’-]+", "", given.replace("ü", "v"))
-    # at most four syllables' worth of letters: longer is no given name, and bounds the match's backtracking
-    return family.lower() in CHINESE_SURNAMES and len(letters) <= 24 and letters.isascii() \
-        and _SYLLABLES.fullmatch(letters) is not None
+    letters = re.sub(r"[\s'’-]+", "", given.replace("ü", "v")).lower()
+    if family.lower() not in CHINESE_SURNAMES or not 0 < len(letters) <= 24 or not letters.isascii() or not letters.isalpha():
+        return False
+    return letters not in WESTERN_GIVEN_NAMES and _all_syllables(letters)

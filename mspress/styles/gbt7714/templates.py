@@ -200,13 +200,9 @@ def thesis(e: Entry, letters: str) -> list[Block]:
 def dated(e: Entry) -> Block:
     """``(2012-01-16)[2013-03-26]``: the creation or update date and the access date of online items."""
     p = e.p
-    date = e.date or (e.year if e.ref.entry_type in ONLINE_ONLY else "")
+    date = e.date or ("" if author_year(e) else e.year)  # a year alone dates the page too (author-year: in the head)
     text = f"{p.open_paren}{date}{p.close_paren}" if date else ""
     return Block().add(text).add(e.urldate() if e.url else "")
-
-
-ONLINE_ONLY = {"online", "www", "electronic", "webpage"}
-"""Web pages: a year alone is their creation or update date, printed in parentheses."""
 
 
 def report(e: Entry, letters: str) -> list[Block]:

@@ -30,7 +30,6 @@ def to_half(text: str) -> str:
     return text.strip()
 
 
-
 def to_full(text: str) -> str:
     """ASCII ``, : ; ( )`` → full-width (2025 style).
 
@@ -55,7 +54,9 @@ def sentence_case(raw: str) -> str:
     in sentence case — every capitalised word (a proper noun: ``Parkinson``, ``China``).
     """
     segments = _case_segments(raw)
-    title_case = _written_in_title_case(text for text, kept in segments if not kept)
+    # Braces around a capitalised word (a {China} kept from Title Case) show a title written for conversion.
+    braced_word = any(kept and _CAPITALISED_WORDS.fullmatch(text) for text, kept in segments)
+    title_case = _written_in_title_case((text for text, kept in segments if not kept), braced_word)
     out: list[str] = []
     first_done = False
     for text, kept in segments:
@@ -104,28 +105,30 @@ _ACCENT_COMMAND = re.compile(r"\\[uvHckrdb]\s*\{")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
-def _written_in_title_case(chunks: Iterable[str]) -> bool:
-    """Most longer words capitalised (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``).
+def _written_in_title_case(chunks: Iterable[str], braced_word: bool) -> bool:
+    """More words capitalised than not (``Deep Learning in Medicine``), not sentence case (``Deep learning in China``).
 
-    Counted on words of four letters or more after the first, leaving out prepositions and the word that starts
-    a subtitle (capitalised in either style).
+    Counted on words of three letters or more after the first, leaving out small words and the word that starts a
+    subtitle (capitalised in either style). A tie is Title Case only when the title braces a capitalised word.
     """
     capitalised = lower = 0
     after_colon = True  # the title's first word, like a subtitle's, is capitalised in either style
     for token in " ".join(chunks).split():
         word = token.strip(_EDGE_PUNCTUATION)
         skip, after_colon = after_colon, token.endswith((":", "：", "?", "？"))
-        if skip or len(word) < 4 or not word.isalpha() or word.lower() in _SMALL_WORDS:
+        if skip or len(word) < 3 or not word.isalpha() or word.lower() in _SMALL_WORDS:
             continue
         if word.islower():
             lower += 1
         elif word[0].isupper() and word[1:].islower():
             capitalised += 1
-    return capitalised >= lower
+    return capitalised > lower or (capitalised == lower and (braced_word or capitalised == 0))
 
 
 _EDGE_PUNCTUATION = ".,;:!?()[]\"'“”‘’«»，：；？！（）"
-_SMALL_WORDS = {"with", "from", "into", "over", "upon", "onto", "than", "that", "when", "versus", "between", "among",
+_CAPITALISED_WORDS = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+_SMALL_WORDS = {"the", "and", "for", "but", "nor", "yet", "via", "out", "off", "per", "its", "our", "his", "her", "are",
+                "was", "not", "can", "how", "why", "who", "has", "all", "any", "new", "two", "one", "with", "from", "into", "over", "upon", "onto", "than", "that", "when", "versus", "between", "among",
                 "through", "under", "without", "within", "about", "after", "before", "during", "across", "against",
                 "toward", "towards", "along", "until", "while", "their", "this", "these", "those", "using", "based"}
 _DIGIT = re.compile(r"\d")
@@ -142,18 +145,18 @@ def _keeps_case(word: str) -> bool:
 def _lower_chunk(text: str, first_done: bool, title_case: bool) -> str:
     """Lower-case the words of an unprotected stretch; the title's first letter keeps its case."""
     if first_done:
-        return _WORD.sub(_TITLE_CASE_WORD, text) if title_case else _after_colons(text)
+        return _WORD.sub(_title_case_word, text) if title_case else _after_colons(text)
     head = _WORD.search(text)
     if head is None:
         return text
     rest = text[head.end() :]
-    converted = _WORD.sub(_TITLE_CASE_WORD, rest) if title_case else _after_colons(rest)
+    converted = _WORD.sub(_title_case_word, rest) if title_case else _after_colons(rest)
     return text[: head.start()] + _converted(head.group(0), True, title_case) + converted
 
 
 def _after_colons(text: str) -> str:
     """A title in sentence case changes only where a subtitle starts: ``homogenization: Trends`` → ``: trends``."""
-    return _SUBTITLE_WORD.sub(_SUBTITLE_CASE_WORD, text) if ":" in text or "：" in text else text
+    return _SUBTITLE_WORD.sub(_subtitle_case_word, text) if ":" in text or "：" in text else text
 
 
 @lru_cache(maxsize=16384)
@@ -174,11 +177,11 @@ def _converted(whole: str, first: bool, title_case: bool) -> str:
     return "".join(piece if i % 2 else lower(piece, first and i == 0, kept[i]) for i, piece in enumerate(parts))
 
 
-def _TITLE_CASE_WORD(m: re.Match[str]) -> str:
+def _title_case_word(m: re.Match[str]) -> str:
     return _converted(m.group(0), False, True)
 
 
-def _SUBTITLE_CASE_WORD(m: re.Match[str]) -> str:
+def _subtitle_case_word(m: re.Match[str]) -> str:
     # After a colon even a sentence-case title starts its subtitle in lower case (the standard's examples).
     return m.group(1) + _converted(m.group(2), False, True)
 
