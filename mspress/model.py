@@ -119,6 +119,8 @@ class Reference:
     entry_type: str
     """Lower-case BibTeX/BibLaTeX type (``article``, ``book``…)."""
     fields: Mapping[str, str]
+    """Decoded values; math sub- and superscripts are kept between ``sources.latex.SUB``/``SUP`` marks (private-use
+    characters, no output format's markup): ``strip_marks`` gives the plain text, ``marked_runs`` the runs."""
     names: Mapping[str, Sequence[Name]]
     """Parsed name lists by role: ``author``, ``editor``, ``translator``…"""
     location: Location

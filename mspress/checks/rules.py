@@ -97,11 +97,13 @@ def invalid_fields(project: Project) -> Iterator[Diagnostic]:
 def reference_values(project: Project) -> Iterator[Diagnostic]:
     """Values that are certainly wrong: placeholders, misspelt fields, a preprint server as a journal, an edition
     that cannot be normalised, a Chinese title declared English."""
+    gbt7714 = project.settings.journal.csl is None
     for ref in project.library.references.values():
-        yield from reference_value_problems(ref)
+        yield from reference_value_problems(ref, gbt7714)
 
 
-def reference_value_problems(ref: Reference) -> Iterator[Diagnostic]:
+def reference_value_problems(ref: Reference, gbt7714: bool = True) -> Iterator[Diagnostic]:
+    """``gbt7714``: the messages may say what GB/T 7714 prints (a CSL style prints what it prints)."""
     key = ref.key
     for name, value in ref.placeholders.items():
         yield d("placeholder-value", WARNING, f"{key!r}: {name} {value!r} stands for no value and is left out: "
@@ -115,8 +117,9 @@ def reference_value_problems(ref: Reference) -> Iterator[Diagnostic]:
     journal = ref.fields.get("journal") or ref.fields.get("journaltitle") or ""
     server = preprint_server(journal) if ref.entry_type == "article" else None
     if server:
+        printed = "printed as a preprint [PP] (2015: [A]); " if gbt7714 else ""
         yield d("preprint-as-journal", WARNING, f"{key!r}: journal {journal!r} is the preprint server {server}, not a journal: "
-                "printed as a preprint [PP] (2015: [A]); type it @misc with eprint and archiveprefix", ref.field_location("journal"))
+                f"{printed}type it @misc with eprint and archiveprefix", ref.field_location("journal"))
     edition = ref.fields.get("edition", "")
     if edition and not edition_readable(edition):
         yield d("edition-unreadable", WARNING, f"{key!r}: edition {edition!r} is printed as written: give a number (2), or "
@@ -124,8 +127,9 @@ def reference_value_problems(ref: Reference) -> Iterator[Diagnostic]:
     declared = declared_language(ref.fields)
     title = ref.fields.get("title", "")
     if declared and language_code(declared[1]) == "en" and script_language(title) == "zh":
-        yield d("language-mismatch", WARNING, f"{key!r}: {declared[0]} {declared[1]!r} but the title is Chinese, so the entry "
-                "takes et al. and ed. rather than 等 and 版: set it to chinese or remove it", ref.field_location(declared[0]))
+        takes = ", so the entry takes et al. and ed. rather than 等 and 版" if gbt7714 else ""
+        yield d("language-mismatch", WARNING, f"{key!r}: {declared[0]} {declared[1]!r} but the title is Chinese{takes}: set it to "
+                "chinese or remove it", ref.field_location(declared[0]))
 
 
 def crossrefs(project: Project) -> Iterator[Diagnostic]:
