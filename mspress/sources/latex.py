@@ -111,16 +111,15 @@ def _replace(m: re.Match[str]) -> str:
         return base + mark
     if m.group("arg_cmd"):
         command, argument = m.group("arg_cmd"), m.group("arg")[1:-1]
+        second = decode(m.group("arg2")[1:-1]) if m.group("arg2") else ""
+        if command in ("href", "textcolor"):  # the second argument is the text: \href{url}{text}
+            return second or (argument.strip() if command == "href" else "")
         if command == "url":
-            return argument.strip()  # a URL is not LaTeX: ~ and _ stay
-        if command == "textcolor":
-            return decode(m.group("arg2")[1:-1]) if m.group("arg2") else ""
+            return argument.strip() + second  # a URL is not LaTeX: ~ and _ stay
         if command in ("textsubscript", "textsuperscript"):
             marks = SUB if command == "textsubscript" else SUP
-            return marks[0] + strip_marks(decode(argument)) + marks[1]
-        if command == "href":
-            return decode(m.group("arg2")[1:-1]) if m.group("arg2") else argument.strip()
-        return decode(m.group("arg2")[1:-1]) if m.group("arg2") else ""
+            return marks[0] + strip_marks(decode(argument)) + marks[1] + second
+        return second  # the argument of \cite, \label, \vspace, \noopsort… is not text; what follows it is
     if m.group("word"):
         word = m.group("word")
         printed = command_text(word, m.group("has_arg") is not None)
