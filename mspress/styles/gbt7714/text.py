@@ -27,6 +27,7 @@ def to_half(text: str) -> str:
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r"\( ", "(", text)
     text = re.sub(r" ([,.;:)\]])", r"\1", text)
+    text = re.sub(r"(?<=\d) \(", "(", text)  # 1（1）→ 1(1), as an issue is written
     return text.strip()
 
 
