@@ -12,7 +12,7 @@ from typing import Any
 
 from mspress.model import Name, Reference
 from mspress.sources.latex import strip_marks
-from mspress.styles.gbt7714.fields import bare_doi, edition_number
+from mspress.styles.gbt7714.fields import bare_doi, edition_number, url_in_text
 from mspress.text import has_han
 
 TYPES = {
@@ -45,7 +45,6 @@ NUMBERS = {"volume", "issue", "edition", "number", "number_of_pages", "number_of
 """Variables citeproc-py turns into integers (ordinal, roman): a run of ten digits or more there is no number."""
 _DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _MARKUP = re.compile("[\ue010-\ue01f]")
-_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 
 
 def to_csl(ref: Reference, ident: str, language: str = "") -> dict[str, Any]:
@@ -62,9 +61,8 @@ def to_csl(ref: Reference, ident: str, language: str = "") -> dict[str, Any]:
         item["DOI"] = bare_doi(item["DOI"])  # given as https://doi.org/… (Zotero, Mendeley): the style adds its own
     if item.get("edition") and edition_number(item["edition"]):
         item["edition"] = str(edition_number(item["edition"]))  # 2nd edition → 2, for the style's own "2nd ed."
-    url_in_text = _URL_COMMAND.search(ref.raw_fields.get("howpublished", "") or ref.raw_fields.get("note", ""))
-    if "URL" not in item and url_in_text:
-        item["URL"] = url_in_text.group(1).strip()
+    if "URL" not in item:
+        item["URL"] = url_in_text(ref.raw_fields)  # '' when there is none: empty values are dropped below
     title = _joined(fields.get("title", ""), fields.get("subtitle", ""), ": ")
     if title:
         item["title"] = _joined(title, fields.get("titleaddon", ""), ". ")

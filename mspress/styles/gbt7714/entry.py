@@ -7,13 +7,12 @@ from functools import cached_property
 
 from mspress.model import Piece, Reference
 from mspress.sources.latex import decode
-from mspress.styles.gbt7714.fields import ARXIV_ID, bare_doi, carrier, edition_number, first_place, plain_number, preprint_server
+from mspress.styles.gbt7714.fields import ARXIV_ID, bare_doi, carrier, edition_number, first_place, plain_number, preprint_server, url_in_text
 from mspress.styles.gbt7714.language import EntryLang, entry_language, is_english, uses_cjk_terms
 from mspress.styles.gbt7714.options import Options, Punctuation
 from mspress.styles.gbt7714.persons import format_names
 from mspress.styles.gbt7714.text import journal_title, punctuate, sentence_case
 
-_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
 _ASCII_SPACES = re.compile(r"[ \t\r\n]+")  # an em space (after a standard's number) is content
 STAND_IN_ROLES = ("editora", "editorb", "editorc", "namea", "nameb", "namec")
 """BibLaTeX's other name lists, where exporters put a work's creator who is neither author nor editor."""
@@ -183,16 +182,7 @@ class Entry:
     def url(self) -> str:
         if not self.options.print_url:
             return ""
-        return self.verbatim("url") or self.url_in_text or self.eprint_url
-
-    @cached_property
-    def url_in_text(self) -> str:
-        """A URL given as ``\\url{…}`` in ``howpublished`` or ``note`` (BibTeX had no url field)."""
-        for name in ("howpublished", "note"):
-            m = _URL_COMMAND.search(self.ref.raw_fields.get(name, ""))
-            if m:
-                return m.group(1).strip()
-        return ""
+        return self.verbatim("url") or url_in_text(self.ref.raw_fields) or self.eprint_url
 
     @cached_property
     def preprint_server(self) -> str:

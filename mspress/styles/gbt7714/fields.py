@@ -124,6 +124,18 @@ def first_publisher(value: str) -> str:
     return _PUBLISHERS.split(" ".join(value.split()), maxsplit=1)[0].strip()
 
 
+_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]+)\}")
+
+
+def url_in_text(raw_fields: Mapping[str, str]) -> str:
+    """A URL given as ``\\url{…}`` in ``howpublished`` or ``note`` (BibTeX had no url field), or ''."""
+    for name in ("howpublished", "note"):
+        m = _URL_COMMAND.search(raw_fields.get(name, ""))
+        if m:
+            return m.group(1).strip()
+    return ""
+
+
 def plain_number(value: str) -> str:
     """An issue or volume without the leading zeros CNKI writes (``01`` → ``1``)."""
     return value.lstrip("0") or value if value.isdigit() else value
