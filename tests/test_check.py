@@ -92,7 +92,7 @@ def test_docx_superscript_numbers_without_brackets(tmp_path: Path) -> None:
     path = tmp_path / "bare.docx"
     document.save(str(path))
     report = check_path(path, Path("bare.docx"))
-    assert [(d.code, str(d.location)) for d in report.diagnostics] == [("citation-gap", "bare.docx:1:5")]
+    assert [(d.code, str(d.location)) for d in report.diagnostics] == [("no-reference-list", "bare.docx:1:1"), ("citation-gap", "bare.docx:1:5")]
 
 
 def test_html_superscripts_and_mixed_placement(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_seed_text_checks_clean_in_editor_mode() -> None:
             pytest.fail(f"{SEED} is missing: CI must have ../shared")
         pytest.skip("../shared is not beside the repository")
     report = check_path(SEED, Path("article.txt"))
-    assert report.diagnostics == ()
+    assert [d.code for d in report.diagnostics] == ["no-reference-list"]  # the seed's list is kept apart from its text
     assert [row.number for row in report.table] == list(range(1, 35))
 
 
@@ -215,5 +215,5 @@ def test_min_run_three_accepts_two_listed_numbers(tmp_path: Path, cli: Cli) -> N
     paper.write_text("见[1,2]，又见[3,4,5]。\n", encoding="utf-8")
     code, out, _ = cli("check", str(paper), "--min-run", "3")
     assert code == 0
-    assert [line.split(" [")[-1] for line in out.splitlines()[:-1]] == ["uncompressed-range]"]
+    assert [line.split(" [")[-1] for line in out.splitlines()[:-1]] == ["no-reference-list]", "uncompressed-range]"]
     assert "e.g. [3-5]" in out and "[1,2] lists" not in out

@@ -12,17 +12,34 @@ from mspress.sources.editor_files import Line
 from mspress.text import normalise
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-_DASH = "–—~～\\-"
+_DASHES = "-–—―‒−－~～〜∼"
+_DASH = rf"\\?[{_DASHES}]"
+"""Range dashes as typed: hyphen, en and em dash, minus, full-width hyphen, tildes (``\\~`` escaped in Markdown)."""
+_SEP = rf"(?:\s*(?:[,，、;；]|{_DASH})\s*)"
 MAX_RANGE = 2000
 """A typed range longer than any reference list is a typo (or an attack on memory), not thousands of citations."""
 # Numbers of at most six digits: a longer one is no citation (and would not convert in bounded time).
-_GROUP = re.compile(rf"(?P<open>[\[［])\s*(?P<body>\d{{1,6}}(?:\s*[,，、{_DASH}]\s*\d{{1,6}})*)\s*(?P<close>[\]］])")
-_BARE = re.compile(rf"^\s*(?P<body>\d{{1,6}}(?:\s*[,，、{_DASH}]\s*\d{{1,6}})*)\s*$")
-_HEADING = re.compile(r"^[#\s*]*(参\s*考\s*文\s*献|references|reference list|bibliography|literature cited)[\s:：*]*$", re.I)
-_ENTRY = re.compile(r"^\s*(?:[\[［]\s*(?P<a>\d{1,6})\s*[\]］]|(?P<b>\d{1,6})\s*[.．、)）]\s)\s*(?P<text>.*)$")
+_GROUP = re.compile(rf"[\[［〔【]\s*(?P<first>\d{{1,6}})\s*[\]］〕】]\s*{_DASH}\s*[\[［〔【]\s*(?P<last>\d{{1,6}})\s*[\]］〕】]"  # [1]-[3]
+                    rf"|[\[［〔【]\s*(?P<body>\d{{1,6}}(?:{_SEP}\d{{1,6}}){{0,200}})\s*[\]］〕】]")
+_BARE = re.compile(rf"^[\[［〔【]?(?P<body>\d{{1,6}}(?:{_SEP}\d{{1,6}}){{0,200}})[\]］〕】]?$")
+_DECORATION = re.compile(r"[\s${}^]|\\textsuperscript|\\,|<sup>|</sup>")
+_HEADING = re.compile(
+    r"^[#\s*_]*(?:(?:第?[0-9０-９]{1,2}(?:\.[0-9]{1,2})*|[一二三四五六七八九十]{1,3}|[IVXⅠ-Ⅻ]{1,5})[\s.．、章节:：]*)?"
+    r"[【\[［(（]?\s*(?P<name>(?:主\s*要\s*)?参\s*考\s*文\s*献|引\s*用\s*文\s*献|参\s*考\s*资\s*料|references?(?:\s+(?:and|&)\s+notes)?"
+    r"|reference\s+list|bibliography|literature\s+cited|works\s+cited|cited\s+literature)\s*[】\]］)）]?"
+    r"(?:\s*[/(（]?\s*(?:references?|bibliography|参考文献)\s*[)）]?)?[\s:：.*_]*$", re.I)
+_LABEL = re.compile(r"^\s*(?:[\[［〔【]\s*(?P<a>\d{1,4})\s*[\]］〕】]|(?P<b>\d{1,4})\s*(?:[.．]\s|[.．](?=[^\d\s.．])|[、)）]))\s*")
 _ABSTRACT = re.compile(r"^[\s#*]*[【\[［(（]?\s*(摘\s*要|abstract|summary)\s*([】\]］)）:：]|$)", re.I)
 _DOI = re.compile(r"10\.\d{4,9}/[^\s,;，；]+")
 _NARRATIVE_WORDS = ("文献", "参考文献", "ref.", "Ref.", "reference", "Reference")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Brackets that hold an interval or coordinates, not citations: what comes just before or after says so.
+_MATH_BEFORE = re.compile(r"(?:∈|\\in|[=≤≥×])\s*$")
+_WORD_BEFORE = re.compile(r"(?:区间|范围|取值|值域|定义域|interval|range|within|between)\s*(?:为|是|of|in)?\s*$"
+                          r"|(?<![A-Za-z])[A-Za-z](?:_\w{1,5})?$", re.I)
+_INTERVAL_AFTER = re.compile(r"^\s*(?:内(?!容)|之间|区间|范围|上的|上连续|中取|岁|℃|°|%|‰|[kMGT]?Hz|[nμmck]?m\b|m/s|m²|[mμ]?s\b|min\b|h\b"
+                             r"|d\b|天|小时|分钟|周|年龄|kg|mg|g\b|m[lL]|L\b|[mk]?V\b|[mk]?W\b|dB|K\b|px|像素|元)")
+_UNIT_BEFORE = re.compile(r"(?:\d|(?<![A-Za-z])(?:[kcmμn]?m|kg|mol|s|Hz|L|K|°))$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +52,8 @@ class TypedCitation:
     superscript: bool
     narrative: bool
     """Preceded by 文献/ref.: the number belongs on the line, not in superscript."""
+    in_math: bool = False
+    """Raised as TeX math (``$^{[8]}$``): a converter's rendering, which says nothing about how the author set it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +63,27 @@ class ListEntry:
     location: Location
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the typed reference list is: the text around it (searched for citations) and its entries."""
+
+    text: list[Line]
+    entries: list[ListEntry] | None
+    """None: no list was found."""
+    heading: Line | None = None
+    """The list's heading (when there is one, even with no entries after it)."""
+
+
 def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckReport:
-    heading = next((i for i in range(len(lines) - 1, -1, -1) if _HEADING.match(lines[i].text.strip())), None)
-    body = lines if heading is None else lines[:heading]
-    entries = _entries(lines[heading + 1 :], path, docx=path.suffix.lower() == ".docx") if heading is not None else None
+    layout = find_list(lines, path, paragraphs=path.suffix.lower() in (".docx", ".html", ".htm"))
+    entries = layout.entries
     diagnostics: list[Diagnostic] = []
-    citations = list(_citations(body, path, diagnostics, min_run))
+    limit = max((e.number for e in entries), default=0) if entries else None
+    citations = list(_citations(layout.text, path, diagnostics, min_run, limit))
     diagnostics += _order(citations)
     diagnostics += _bracket_style(citations)
     if entries is None:
+        diagnostics += _no_list(lines, path, layout.heading)
         diagnostics += _gaps(citations, path)
     else:
         diagnostics += _against_list(citations, entries)
@@ -61,7 +92,120 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckRepo
     return CheckReport(tuple(diagnostics), table)
 
 
-def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min_run: int) -> Iterator[TypedCitation]:
+def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout:
+    """The reference list after its heading (the last one), else a run of ``[1] … [2] …`` lines at the end.
+
+    ``paragraphs``: each line is a whole paragraph (Word, HTML), so a line without a label never continues an entry.
+    """
+    heading = next((i for i in range(len(lines) - 1, -1, -1)
+                    if not lines[i].in_table and len(lines[i].text) < 80 and _HEADING.match(lines[i].text.strip())), None)
+    if heading is not None:
+        entries, end = _entries(lines[heading + 1:], path, paragraphs)
+        if entries:
+            return Layout(lines[:heading] + lines[heading + 1 + end:], entries, lines[heading])
+    for start in range(len(lines) - 1, -1, -1):  # a list with no heading: the last run that starts at [1]
+        label = _LABEL.match(lines[start].text)
+        if label and label.group("a") == "1" and not lines[start].in_table:
+            entries, end = _entries(lines[start:], path, paragraphs)
+            if len(entries) >= 2 and [e.number for e in entries[:2]] == [1, 2]:
+                return Layout(lines[:start] + lines[start + end:], entries)
+    return Layout(lines, None, None if heading is None else lines[heading])
+
+
+def _no_list(lines: list[Line], path: Path, heading: Line | None) -> Iterator[Diagnostic]:
+    if heading is not None:
+        yield Diagnostic("no-reference-list", WARNING, f"the heading {heading.text.strip()!r} has no numbered entries after it "
+                         "([1] …, 1. … or Word's numbering): only the order and gaps of the cited numbers were checked",
+                         Location(path, heading.number, 1))
+        return
+    last = next((line for line in reversed(lines) if line.text.strip()), None)
+    if last is not None and any(_GROUP.search(line.text) or line.superscripts for line in lines):
+        yield Diagnostic("no-reference-list", WARNING, "no reference list found (no heading 参考文献/References and no [1] [2] … list at "
+                         "the end): only the order and gaps of the cited numbers were checked; give the list a heading",
+                         Location(path, last.number, 1))
+
+
+def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[ListEntry], int]:
+    """The list's entries, and how many of ``lines`` the list takes (what follows it is text again).
+
+    An entry starts at a label (``[n]``, ``n.``, ``n、``) or a paragraph in Word's numbering; it may start after a
+    soft line break or in mid-paragraph (``… 2020. [5] …``, the next number); lines in between continue it.
+    """
+    entries: list[ListEntry] = []
+    end = 0
+    expected = 1
+    for index, line in enumerate(lines):
+        if line.in_table and entries:
+            break  # a table after the list (its cells are no entries)
+        pieces = line.text.split("\n")
+        offset = 0
+        started = False
+        for piece_number, piece in enumerate(pieces):
+            number, text = _label(piece, expected, line.list_number if piece_number == 0 else None)
+            if number is not None:
+                started = True
+                for sub_number, sub_text, sub_offset in _split_run_on(number, text, len(piece) - len(text)):
+                    entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, offset + sub_offset + 1)))
+                    expected = sub_number + 1
+            elif entries and piece.strip() and (started or (not paragraphs and _continues(line)) or not _ends_list(lines, index)):
+                last = entries[-1]
+                (_, head, _), *typed_on = _split_run_on(last.number, piece, 0)
+                entries[-1] = ListEntry(last.number, f"{last.text} {head.strip()}", last.location)
+                for sub_number, sub_text, sub_offset in typed_on:
+                    entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, offset + sub_offset + 1)))
+                    expected = sub_number + 1
+                started = True
+            offset += len(piece) + 1
+        if started:
+            end = index + 1
+        elif line.text.strip() and entries:
+            break
+    return entries, end
+
+
+def _label(text: str, expected: int, list_number: int | None) -> tuple[int | None, str]:
+    """The entry's number and its text without the label; None when the text does not start an entry."""
+    m = _LABEL.match(text)
+    if m and (m.group("a") or list_number is None):
+        number = int(m.group("a") or m.group("b"))
+        if 1 <= number <= expected + 20 and not (1500 <= number <= 2100 and expected < 1000):
+            return number, text[m.end():]
+    if list_number is not None and text.strip():
+        return list_number, text
+    return None, text
+
+
+def _split_run_on(number: int, text: str, offset: int) -> Iterator[tuple[int, str, int]]:
+    """An entry and those typed on after it in the same paragraph (``[4] … 2020. [5] …``), each with the offset
+    of its label (``offset``: where ``text`` starts, after the first label)."""
+    label_start = 0
+    while True:
+        after = re.search(rf"(?:(?<=[.。\]］)）])\s*|\s+)(?P<label>[\[［〔【]\s*{number + 1}\s*[\]］〕】])\s*", text)
+        if after is None:
+            yield number, text, label_start
+            return
+        yield number, text[:after.start()], label_start
+        label_start = offset + after.start("label")
+        offset += after.end()
+        number, text = number + 1, text[after.end():]
+
+
+_AFTER_LIST = re.compile(r"^\s*(?:#{1,6}\s|(?:附\s*录|致\s*谢|作者简介|作者贡献|利益冲突|基金项目|收稿日期|appendix|acknowledg"
+                         r"|author contributions|conflicts? of interest|funding)(?![a-z]))", re.I)
+
+
+def _continues(line: Line) -> bool:
+    """In a text file a line without a label continues the entry before it (text extracted from a PDF breaks
+    entries over lines, even over blank lines), unless it starts what follows the list (a heading, 附录, 致谢…)."""
+    return not line.in_table and line.list_number is None and not _AFTER_LIST.match(line.text)
+
+
+def _ends_list(lines: list[Line], index: int) -> bool:
+    """Text after the list ends it unless another entry of the list follows soon (a stray line inside it)."""
+    return not any(_LABEL.match(line.text) or line.list_number is not None for line in lines[index + 1:index + 3])
+
+
+def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min_run: int, limit: int | None) -> Iterator[TypedCitation]:
     # Superscript numbers above an abstract's label are affiliation marks (张三¹,²), not citations: above the last
     # label (the English abstract follows the Chinese one's front matter) before the first bracketed citation
     # outside an abstract.
@@ -70,29 +214,66 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
     labels = [i for i, line in enumerate(lines[:front]) if _ABSTRACT.match(line.text)]
     abstract = labels[-1] if labels else 0
     for index, line in enumerate(lines):
-        found = [(m.start(), m.end(), m.group("body"), m.group("open") == "［") for m in _GROUP.finditer(line.text)]
+        text = _joined(lines, index).translate(_FULL_WIDTH_DIGITS)
+        found = []
+        for m in _GROUP.finditer(text):
+            if m.start() >= len(line.text):
+                break  # the next line's part of a group broken across lines
+            body = m.group("body") or f"{m.group('first')}-{m.group('last')}"
+            found.append((m.start(), m.end(), body, text[m.start()] != "["))
         taken = [(a, b) for a, b, _, _ in found]
         for a, b in line.superscripts if index >= abstract else ():
-            if _BARE.match(line.text[a:b]) and not any(x <= a < y or a <= x < b for x, y in taken):
-                found.append((a, b, line.text[a:b], False))
+            bare = _BARE.match(_DECORATION.sub("", text[a:b]))
+            if bare and not any(x <= a < y or a <= x < b for x, y in taken) and not _UNIT_BEFORE.search(text[:a]):
+                found.append((a, b, bare.group("body"), any(c in text[a:b] for c in "［〔【")))
         for start, end, body, full in sorted(found):
+            superscript = line.in_superscript(start, min(end, len(line.text)))
+            if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit)):
+                continue
             where = Location(path, line.number, start + 1)
-            numbers = _expand(body, line.text[start:end], where, diagnostics, min_run)
+            numbers = _expand(body, text[start:end], where, diagnostics, min_run)
             if numbers is None:
                 continue
-            before = line.text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
-            yield TypedCitation(tuple(numbers), line.text[start:end], where, full, line.in_superscript(start, end),
-                                before.endswith(_NARRATIVE_WORDS))
+            before = text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
+            yield TypedCitation(tuple(numbers), text[start:end], where, full, superscript, before.endswith(_NARRATIVE_WORDS),
+                                line.in_math(start, min(end, len(line.text))))
+
+
+def _joined(lines: list[Line], index: int) -> str:
+    """The line, and when it ends inside a citation group (``[1,`` … ``2]``), the next line's first characters."""
+    text = lines[index].text
+    if index + 1 < len(lines) and _OPEN_GROUP.search(text):
+        rest = _CLOSE_GROUP.match(lines[index + 1].text)
+        if rest:
+            return text + " " + rest.group(0)
+    return text
+
+
+_OPEN_GROUP = re.compile(rf"[\[［〔【]\s*\d[{_DASHES}\d\s,，、;；\\]{{0,80}}$")
+_CLOSE_GROUP = re.compile(rf"^[{_DASHES}\d\s,，、;；\\]{{0,80}}[\]］〕】]")
+
+
+def _interval(text: str, start: int, end: int, body: str, limit: int | None) -> bool:
+    """Brackets that hold an interval or coordinates (``x∈[0,1]``, ``[400,1400]``, ``[20,30]岁``), not citations."""
+    numbers = [int(n) for n in re.findall(r"\d+", body)]
+    before, after = text[max(0, start - 12):start], text[end:end + 8]
+    if _MATH_BEFORE.search(before):
+        return True
+    if len(numbers) >= 2 and (_WORD_BEFORE.search(before) or _INTERVAL_AFTER.match(after) or 0 in numbers):
+        return True
+    if len(numbers) == 2 and not re.search(_DASH, body):  # [400,1400]: coordinates beyond any list
+        return (all(n > limit for n in numbers) or max(numbers) > 2 * limit + 10) if limit else max(numbers) > 999
+    return False
 
 
 def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic], min_run: int) -> list[int] | None:
-    items = [i.strip() for i in re.split(r"[,，、]", body) if i.strip()]
+    items = [i.strip() for i in re.split(r"[,，、;；]", body) if i.strip()]
     if len(items) == 1 and items[0].isdigit() and len(items[0]) == 4 and 1500 <= int(items[0]) <= 2100:
         return None  # a year in brackets, not a citation
     numbers: list[int] = []
     singles: list[int] = []
     for item in items:
-        parts = [p.strip() for p in re.split(f"[{_DASH}]", item)]
+        parts = [p.strip() for p in re.split(_DASH, item)]
         if len(parts) == 2:
             first, last = int(parts[0]), int(parts[1])
             if last - first > MAX_RANGE:
@@ -154,7 +335,7 @@ def _bracket_style(citations: list[TypedCitation]) -> Iterator[Diagnostic]:
             odd = next(c for c in citations if getattr(c, attribute) != majority)
             yield Diagnostic("bracket-style", WARNING, f"citation {odd.raw} uses {words[0] if not majority else words[1]} while most use "
                              f"{words[0] if majority else words[1]}: use one bracket style", odd.location)
-    placed = [c for c in citations if not c.narrative]
+    placed = [c for c in citations if not c.narrative and not c.in_math]
     values = [c.superscript for c in placed]
     if len(set(values)) > 1:
         majority = max(set(values), key=values.count)
@@ -172,21 +353,6 @@ def _gaps(citations: list[TypedCitation], path: Path) -> Iterator[Diagnostic]:
         last = next(c for c in reversed(citations) if max(cited) in c.numbers)
         what = f"number {missing[0]} is" if len(missing) == 1 else f"numbers {_compressed(missing)} are"
         yield Diagnostic("citation-gap", ERROR, f"{what} never cited although [{max(cited)}] is: renumber or cite them", last.location)
-
-
-def _entries(lines: list[Line], path: Path, docx: bool) -> list[ListEntry]:
-    entries: list[ListEntry] = []
-    for line in lines:
-        m = _ENTRY.match(line.text)
-        if m:
-            entries.append(ListEntry(int(m.group("a") or m.group("b")), m.group("text").strip(), Location(path, line.number, 1)))
-        elif entries and line.text.strip():
-            last = entries[-1]
-            entries[-1] = ListEntry(last.number, f"{last.text} {line.text.strip()}", last.location)
-    if not entries and docx:  # Word's automatic numbering is not in the text
-        texts = [line for line in lines if line.text.strip()]
-        entries = [ListEntry(i, line.text.strip(), Location(path, line.number, 1)) for i, line in enumerate(texts, 1)]
-    return entries
 
 
 def _against_list(citations: list[TypedCitation], entries: list[ListEntry]) -> Iterator[Diagnostic]:

@@ -133,6 +133,7 @@ CODES = {
     "invalid-range": "A citation range is reversed, empty or starts at 0",
     "uncompressed-range": "Consecutive numbers are listed one by one instead of as a range",
     "bracket-style": "Citation brackets or placement are mixed",
+    "no-reference-list": "No typed reference list was found, so only the order and gaps of cited numbers were checked",
     "duplicate-key": "The same citation key is defined twice",
     "duplicate-reference": "Two keys or list entries describe the same work",
     "duplicate-label": "The same cross-reference label is defined twice",

@@ -1,8 +1,10 @@
 """Read a manuscript someone else wrote (.md, .txt, .html, .docx) as numbered lines of text.
 
-Superscript runs are kept as character spans so citation marks typed as superscripts are seen.
+Superscript runs and math are kept as character spans, so citation marks typed as superscripts (or as
+superscript math, ``$^{[9]}$``) are seen and brackets inside math (``$x\\in[0,1]$``) are not.
 For .docx a "line" is a paragraph in reading order (1-based): body paragraphs and table cells as they come,
-a footnote's paragraphs right after the paragraph that calls it.
+a footnote's paragraphs right after the paragraph that calls it; a soft line break is a ``\\n`` in the text, and
+a paragraph in Word's automatic numbering carries the number Word shows.
 """
 from __future__ import annotations
 
@@ -25,10 +27,17 @@ class Line:
     text: str
     superscripts: tuple[tuple[int, int], ...] = ()
     """(start, end) character spans set in superscript."""
+    math: tuple[tuple[int, int], ...] = ()
+    """(start, end) character spans of TeX math (``$…$``, ``\\(…\\)``): brackets there are intervals, not citations."""
+    list_number: int | None = None
+    """The number Word's automatic numbering shows before the paragraph (not part of its text)."""
+    in_table: bool = False
 
     def in_superscript(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.superscripts)
 
+    def in_math(self, start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in self.math)
 
 
 def read_document(path: Path, shown: Path) -> list[Line]:
@@ -58,15 +67,24 @@ def _decode(data: bytes, shown: Path) -> str:
     raise InputUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
 
 
-_MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^")
+_MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^|\\textsuperscript\{[^{}]{0,40}\}")
+# Superscript with no base, as converters write citation marks: $^{[9]}$, ${}^{9}$, ^ { [ 1 0 ] } (spaced by
+# a Word → LaTeX converter).
+_MATH_SUP = re.compile(r"\$\s*(?:\{\s*\}\s*)?\^\s*(?:\{[^{}$]{1,40}\}|[\[［][^$]{1,40}?[\]］]|\d{1,4})\s*\$"
+                       r"|\^\s*\{\s*[\[［][\d\s,，、~～\-–—]{1,40}[\]］]\s*\}")
+_MATH = re.compile(r"\$\$.{0,2000}?\$\$|(?<![\\$])\$(?=\S)[^$\n]{1,1000}?(?<=\S)\$|\\\(.{0,1000}?\\\)|\\\[.{0,2000}?\\\]")
 
 
 def _plain(text: str) -> list[Line]:
     lines = []
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        spans = tuple(m.span() for m in _MD_SUP.finditer(line))
-        lines.append(Line(number, line, spans))
+        spans = sorted([m.span() for m in _MD_SUP.finditer(line)] + [m.span() for m in _MATH_SUP.finditer(line)])
+        lines.append(Line(number, line, tuple(spans), math_spans(line)))
     return lines
+
+
+def math_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _MATH.finditer(text)) if "$" in text or "\\" in text else ()
 
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption", "figcaption", "blockquote", "div", "pre"}
@@ -93,7 +111,7 @@ def _html(text: str) -> list[Line]:
         _collect_text(element, parts, spans, in_sup=False)
         content = "".join(parts)
         if content.strip():
-            lines.append(Line(cast(Any, element).sourceline or 1, content, tuple(spans)))
+            lines.append(Line(cast(Any, element).sourceline or 1, content, tuple(sorted(spans)), math_spans(content)))
     return lines
 
 
@@ -101,6 +119,8 @@ def _collect_text(element, parts: list[str], spans: list[tuple[int, int]], in_su
     """Append the element's text (children and their tails included), noting superscript spans."""
     sup = in_sup or element.tag == "sup"
     start = sum(map(len, parts))
+    if element.tag == "math" or str(element.tag).endswith("}math"):
+        return  # MathML: its brackets are intervals, not citations
     if element.text:
         parts.append(element.text)
     for child in element:
@@ -149,6 +169,8 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
         notes = _footnotes(document)
     except etree.XMLSyntaxError as exc:
         raise InputUnreadable(Location(shown), f"not a readable .docx file: its footnotes are not XML ({exc})") from None
+    numbering = _numbering(document)
+    list_numbers = _ListNumbers(numbering, _style_numbering(document.styles.element))
     paragraphs = []
     for paragraph in body.iter(_W + "p"):
         if any(ancestor.tag == _FALLBACK for ancestor in paragraph.iterancestors()):
@@ -160,6 +182,7 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
             paragraphs.extend(notes.get(reference.get(_W + "id", ""), []))
     lines = []
     for number, paragraph in enumerate(paragraphs, 1):
+        in_table = any(a.tag == _W + "tc" for a in paragraph.iterancestors())
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         for run in _own_runs(paragraph):
@@ -169,7 +192,7 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
             parts.append(_run_text(run))
             if _is_superscript(run, superscript_styles):
                 spans.append((start, start + len(parts[-1])))
-        lines.append(Line(number, "".join(parts), tuple(_merge(spans))))
+        lines.append(Line(number, "".join(parts), tuple(_merge(spans)), list_number=list_numbers.next(paragraph), in_table=in_table))
     return lines
 
 
@@ -225,10 +248,86 @@ def _run_text(run: Any) -> str:
         elif child.tag == _W + "tab":
             text.append("\t")
         elif child.tag in (_W + "br", _W + "cr"):
-            text.append(" ")
+            text.append(" " if child.get(_W + "type") in ("page", "column") else "\n")  # a soft line break
         elif child.tag == _W + "noBreakHyphen":
             text.append("-")
     return "".join(text)
+
+
+def _numbering(document: Any) -> dict[str, dict[str, tuple[int, str]]]:
+    """numId → level → (start value, number format) from word/numbering.xml."""
+    from lxml import etree
+
+    try:
+        part = document.part.numbering_part
+    except (KeyError, NotImplementedError):
+        return {}
+    root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    abstract: dict[str, dict[str, tuple[int, str]]] = {}
+    for definition in root.iter(_W + "abstractNum"):
+        levels = {}
+        for level in definition.iter(_W + "lvl"):
+            start, fmt = level.find(_W + "start"), level.find(_W + "numFmt")
+            levels[str(level.get(_W + "ilvl", "0"))] = (_int(start), "decimal" if fmt is None else str(fmt.get(_W + "val")))
+        abstract[str(definition.get(_W + "abstractNumId"))] = levels
+    found = {}
+    for num in root.iter(_W + "num"):
+        base = num.find(_W + "abstractNumId")
+        levels = dict(abstract.get(str(base.get(_W + "val")) if base is not None else "", {}))
+        for override in num.iter(_W + "lvlOverride"):
+            start = override.find(_W + "startOverride")
+            level = str(override.get(_W + "ilvl", "0"))
+            if start is not None and level in levels:
+                levels[level] = (_int(start), levels[level][1])
+        found[str(num.get(_W + "numId"))] = levels
+    return found
+
+
+def _int(element: Any) -> int:
+    value = "" if element is None else str(element.get(_W + "val", ""))
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def _style_numbering(styles: Any) -> dict[str, tuple[str, str]]:
+    """Paragraph style id → (numId, level) for styles that number their paragraphs (Word's List Number…)."""
+    found = {}
+    by_id = {s.get(_W + "styleId"): s for s in styles.iter(_W + "style")}
+    for style_id, style in by_id.items():
+        for _ in range(10):  # the style's own numbering, else its parent's
+            num = style.find(f"{_W}pPr/{_W}numPr") if style is not None else None
+            if num is not None:
+                found[str(style_id)] = _num_pr(num)
+                break
+            based = style.find(_W + "basedOn") if style is not None else None
+            style = by_id.get(based.get(_W + "val")) if based is not None else None
+    return found
+
+
+def _num_pr(num: Any) -> tuple[str, str]:
+    num_id, level = num.find(_W + "numId"), num.find(_W + "ilvl")
+    return (str(num_id.get(_W + "val")) if num_id is not None else "", str(level.get(_W + "val")) if level is not None else "0")
+
+
+class _ListNumbers:
+    """The number Word shows before each paragraph of an automatically numbered list (bullets have none)."""
+
+    def __init__(self, numbering: dict[str, dict[str, tuple[int, str]]], by_style: dict[str, tuple[str, str]]) -> None:
+        self.numbering, self.by_style = numbering, by_style
+        self.counters: dict[tuple[str, str], int] = {}
+
+    def next(self, paragraph: Any) -> int | None:
+        own = paragraph.find(f"{_W}pPr/{_W}numPr")
+        num_id, level = _num_pr(own) if own is not None else self.by_style.get(_style(paragraph, "pPr", "pStyle") or "", ("", "0"))
+        if own is not None and own.find(_W + "numId") is not None and num_id == "0":
+            return None  # numbering switched off for this paragraph
+        start, fmt = self.numbering.get(num_id, {}).get(level, (1, "decimal")) if num_id else (1, "none")
+        if fmt in ("bullet", "none"):
+            return None
+        for key in [k for k in self.counters if k[0] == num_id and k[1] > level]:
+            del self.counters[key]  # a higher level restarts the levels below it
+        value = self.counters.get((num_id, level), start - 1) + 1
+        self.counters[(num_id, level)] = value
+        return value
 
 
 def _vertical(properties: Any) -> str | None:
