@@ -1,0 +1,411 @@
+"""Rebuild the converted and Word-made documents of tests/fixtures/editor-real/ (see SOURCES.md there).
+
+    python scripts/make_editor_corpus.py          # rewrite the .txt and .docx files from the .md files
+    python scripts/make_editor_corpus.py --dump   # print every .docx paragraph in reading order, numbered
+
+The .md files (and the *-damaged.md copies) are the stored sources; everything else is made from them:
+- pandoc conversions, as users make them: ``pandoc x.md -o x.docx`` and ``pandoc -t plain --wrap=none``;
+- Word documents made the way Word users make them (python-docx + lxml): citations typed as superscript runs,
+  the reference list as an automatically numbered list (numbering.xml ``[%1]`` or ``%1.``), a table after
+  the list (tables placed at the end of the manuscript, as many journals ask), soft line breaks (w:br)
+  inside entries, the authors' affiliations as a footnote.
+The output is byte-stable: pandoc runs with SOURCE_DATE_EPOCH=0 and the .docx zip members get a fixed date.
+
+``--dump`` is only a reading aid for writing the .expected files: it numbers the paragraphs the way the README
+defines a .docx "line" (body paragraphs and table cells as they come, a footnote's paragraphs right after the
+paragraph that calls it).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "editor-real"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def pandoc_binary() -> str:
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_path())
+
+
+def run_pandoc(source: Path, target: Path, *args: str) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    subprocess.run([pandoc_binary(), "--quiet", str(source), "-o", str(target), *args], check=True, env=env)
+    if target.suffix == ".docx":
+        _fix_zip_dates(target)
+
+
+def _fix_zip_dates(path: Path) -> None:
+    """Same bytes on every rebuild: members in the same order with a fixed timestamp."""
+    with zipfile.ZipFile(path) as old:
+        members = [(info.filename, old.read(info.filename)) for info in old.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
+
+
+# --- reading the MinerU Markdown into plain paragraphs -------------------------------------------------------
+
+_MATH = re.compile(r"\$(.+?)\$")
+
+
+def _plain_math(text: str) -> str:
+    """``$ 1 8 ~ \\mathrm { k m }$`` → ``18km``: what a Word user would have typed instead of the converter's TeX."""
+    def one(m: re.Match[str]) -> str:
+        body = re.sub(r"\\[a-zA-Z]+", "", m.group(1))
+        body = re.sub(r"[{}~^_$]", "", body)
+        return re.sub(r"\s+", "", body)
+    return _MATH.sub(one, text)
+
+
+_CITATION = re.compile(r"\[(\d+(?:\s*(?:\\?~|[-,，])\s*\d+)*)\]")
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """Split a body paragraph into (text, superscript) runs: each citation group becomes a superscript run."""
+    runs: list[tuple[str, bool]] = []
+    position = 0
+    for m in _CITATION.finditer(text):
+        if m.start() > position:
+            runs.append((text[position:m.start()], False))
+        runs.append((m.group(0).replace("\\~", "-").replace("~", "-"), True))
+        position = m.end()
+    if position < len(text):
+        runs.append((text[position:], False))
+    return runs
+
+
+# --- building a Word document ------------------------------------------------------------------------------
+
+class WordDocument:
+    def __init__(self) -> None:
+        import docx
+
+        self.doc = docx.Document()
+        self.footnotes: list[str] = []
+        self._numbering_ids: dict[str, int] = {}
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.doc.add_heading(text, level=level)
+
+    def paragraph(self, runs: list[tuple[str, bool]] | str, footnote: str | None = None, style: str | None = None) -> None:
+        paragraph = self.doc.add_paragraph(style=style)
+        for text, sup in ([(runs, False)] if isinstance(runs, str) else runs):
+            run = paragraph.add_run(text)
+            if sup:
+                run.font.superscript = True
+        if footnote is not None:
+            self._footnote_reference(paragraph, footnote)
+
+    def body(self, text: str, footnote: str | None = None) -> None:
+        self.paragraph(_runs(_plain_math(text)), footnote)
+
+    def list_entry(self, pieces: list[str], number_format: str) -> None:
+        """One entry of an automatically numbered list; the pieces are joined by soft line breaks (w:br)."""
+        paragraph = self.doc.add_paragraph()
+        properties = paragraph._p.get_or_add_pPr()
+        num_pr = etree.SubElement(properties, _w("numPr"))
+        etree.SubElement(num_pr, _w("ilvl")).set(_w("val"), "0")
+        etree.SubElement(num_pr, _w("numId")).set(_w("val"), str(self._numbering(number_format)))
+        for i, piece in enumerate(pieces):
+            run = paragraph.add_run(piece)
+            if i < len(pieces) - 1:
+                run.add_break()
+
+    def typed_paragraph(self, pieces: list[str]) -> None:
+        """A paragraph whose pieces are joined by soft line breaks (a pasted block of typed entries)."""
+        paragraph = self.doc.add_paragraph()
+        for i, piece in enumerate(pieces):
+            run = paragraph.add_run(piece)
+            if i < len(pieces) - 1:
+                run.add_break()
+
+    def table(self, rows: list[list[str]]) -> None:
+        table = self.doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        for row, values in zip(table.rows, rows, strict=False):
+            for cell, value in zip(row.cells, values, strict=False):
+                cell.text = value
+
+    def _numbering(self, number_format: str) -> int:
+        if number_format in self._numbering_ids:
+            return self._numbering_ids[number_format]
+        numbering = self.doc.part.numbering_part.element
+        abstract_ids = [int(a.get(_w("abstractNumId"))) for a in numbering.findall(_w("abstractNum"))]
+        num_ids = [int(n.get(_w("numId"))) for n in numbering.findall(_w("num"))]
+        abstract_id, num_id = max(abstract_ids, default=0) + 1, max(num_ids, default=0) + 1
+        abstract = etree.Element(_w("abstractNum"))
+        abstract.set(_w("abstractNumId"), str(abstract_id))
+        etree.SubElement(abstract, _w("multiLevelType")).set(_w("val"), "singleLevel")
+        level = etree.SubElement(abstract, _w("lvl"))
+        level.set(_w("ilvl"), "0")
+        etree.SubElement(level, _w("start")).set(_w("val"), "1")
+        etree.SubElement(level, _w("numFmt")).set(_w("val"), "decimal")
+        etree.SubElement(level, _w("lvlText")).set(_w("val"), number_format)
+        etree.SubElement(level, _w("lvlJc")).set(_w("val"), "left")
+        indent = etree.SubElement(etree.SubElement(level, _w("pPr")), _w("ind"))
+        indent.set(_w("left"), "420")
+        indent.set(_w("hanging"), "420")
+        first_num = numbering.find(_w("num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)  # the schema wants every abstractNum before the nums
+        else:
+            numbering.append(abstract)
+        num = etree.SubElement(numbering, _w("num"))
+        num.set(_w("numId"), str(num_id))
+        etree.SubElement(num, _w("abstractNumId")).set(_w("val"), str(abstract_id))
+        self._numbering_ids[number_format] = num_id
+        return num_id
+
+    def _footnote_reference(self, paragraph, text: str) -> None:  # type: ignore[no-untyped-def]
+        self.footnotes.append(text)
+        run = paragraph.add_run()
+        properties = run._r.get_or_add_rPr()
+        etree.SubElement(properties, _w("vertAlign")).set(_w("val"), "superscript")
+        etree.SubElement(run._r, _w("footnoteReference")).set(_w("id"), str(len(self.footnotes)))
+
+    def save(self, path: Path) -> None:
+        if self.footnotes:
+            self._add_footnotes_part()
+        buffer = io.BytesIO()
+        self.doc.core_properties.author = "mspress corpus"
+        import datetime
+
+        fixed = datetime.datetime(2020, 1, 1)
+        self.doc.core_properties.created = fixed
+        self.doc.core_properties.modified = fixed
+        self.doc.core_properties.last_modified_by = "mspress corpus"
+        self.doc.save(buffer)
+        path.write_bytes(buffer.getvalue())
+        _fix_zip_dates(path)
+
+    def _add_footnotes_part(self) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        root = etree.Element(_w("footnotes"), nsmap={"w": W, "r": R})
+        for note_id, kind in (("-1", "separator"), ("0", "continuationSeparator")):
+            note = etree.SubElement(root, _w("footnote"))
+            note.set(_w("type"), kind)
+            note.set(_w("id"), note_id)
+            run = etree.SubElement(etree.SubElement(note, _w("p")), _w("r"))
+            etree.SubElement(run, _w(kind))
+        for number, text in enumerate(self.footnotes, 1):
+            note = etree.SubElement(root, _w("footnote"))
+            note.set(_w("id"), str(number))
+            paragraph = etree.SubElement(note, _w("p"))
+            mark = etree.SubElement(paragraph, _w("r"))
+            etree.SubElement(etree.SubElement(mark, _w("rPr")), _w("vertAlign")).set(_w("val"), "superscript")
+            etree.SubElement(mark, _w("footnoteRef"))
+            run = etree.SubElement(paragraph, _w("r"))
+            t = etree.SubElement(run, _w("t"))
+            t.text = " " + text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        part = Part(PackURI("/word/footnotes.xml"),
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml", blob,
+                    self.doc.part.package)
+        self.doc.part.relate_to(part, RT.FOOTNOTES)
+
+
+# --- the documents -----------------------------------------------------------------------------------------
+
+def _md_paragraphs(path: Path) -> list[str]:
+    return [block.strip() for block in path.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+
+
+def _find(paragraphs: list[str], start: str) -> str:
+    return next(p for p in paragraphs if p.startswith(start))
+
+
+def _entry_text(text: str) -> str:
+    """A list entry without its typed number (``[1］``, ``[12] ``): Word's numbering prints the number."""
+    return re.sub(r"^[\[［〔]\s*\d+\s*[\]］〕]\s*", "", text.strip())
+
+
+def _split_entries(block: str) -> list[str]:
+    """The typed entries of a reference list block, each with the lines it wraps over joined."""
+    text = re.sub(r"\s*\n\s*", " ", block)
+    return [piece.strip() for piece in re.split(r"(?=[\[［〔]\d+[\]］〕])", text) if piece.strip()]
+
+
+def word_ankang() -> WordDocument:
+    """The Ankang article as its authors' Word manuscript: correct as published."""
+    source = _md_paragraphs(CORPUS / "ankang.md")
+    doc = WordDocument()
+    doc.paragraph("安康水电站精细化降水预报的检验", style="Title")
+    doc.paragraph("高红燕1，席秋义2，王丹1，张宏芳1，浩宇1",
+                  footnote="1陕西省气象服务中心，陕西西安710014；2国网陕西省电力公司电力科学研究院，陕西西安710100")
+    abstract = _find(source, "高红燕").split("摘要：", 1)[1]
+    doc.paragraph("摘要：" + _plain_math(abstract))
+    doc.paragraph(_find(source, "关键词："))
+    doc.body(_find(source, "安康水电站[1-3]"))
+    doc.heading("2 结果分析")
+    doc.heading("2.1 降水实况与预报对比分析", 2)
+    doc.body(_find(source, "2.1.1").replace("\\~", "～"))
+    doc.heading("2.2 晴雨预报准确率的检验", 2)
+    doc.body(_find(source, "图3是石泉"))
+    doc.heading("3 结论")
+    doc.body(_find(source, "由于检验年限较短"))
+    doc.heading("参考文献")
+    blocks = source[source.index("# 参考文献(References)") + 1:source.index(_find(source, "# Inspection"))]
+    entries: list[list[str]] = []
+    for block in blocks:
+        pieces = _split_entries(block)
+        if pieces and not re.match(r"[\[［]\d", pieces[0]):  # a wrapped-over continuation: a soft line break
+            entries[-1].extend(pieces)
+            continue
+        entries.extend([_entry_text(p)] for p in pieces)
+    for entry in entries:
+        doc.list_entry(entry, "[%1]")
+    doc.paragraph("表1 石泉、安康08、20时起报的逐1h(3d)晴雨预报准确率/%")
+    doc.table([["", "", "石泉24h", "石泉48h", "石泉72h", "石泉平均", "安康24h", "安康48h", "安康72h", "安康平均"],
+               ["08时起报", "白天", "71.8", "70.1", "67.1", "69.7", "73.0", "71.0", "70.6", "71.5"],
+               ["", "夜间", "78.7", "74.5", "74.3", "75.8", "77.7", "76.7", "74.0", "76.1"],
+               ["20时起报", "白天", "74.3", "69.1", "68.2", "70.5", "77.6", "72.3", "71.3", "73.7"],
+               ["", "夜间", "82.5", "82.3", "77.1", "80.6", "81.3", "80.6", "79.4", "80.4"]])
+    return doc
+
+
+def _gcim_source() -> tuple[list[str], list[str]]:
+    source = _md_paragraphs(CORPUS / "gcim.md")
+    blocks = source[source.index("# 参考文献：") + 1:]
+    entries = _split_entries("\n".join(blocks))
+    return source, entries
+
+
+def word_gcim(damaged: bool) -> WordDocument:
+    """The GCIM article as a Word file.
+
+    Clean: the published citations (the converter's ``[9\\~I`` is the published [9-11]), typed reference numbers
+    pasted from the PDF (entries [1] and [2] in one paragraph, [3]-[5] joined by soft line breaks), and the
+    group [12-15] broken over two paragraphs where the printed line ended, as a PDF-to-Word export leaves it.
+    Damaged: an automatically numbered list (``%1.``) and the problems listed in SOURCES.md.
+    """
+    source, entries = _gcim_source()
+    doc = WordDocument()
+    doc.paragraph("直接序列扩频广义码索引调制", style="Title")
+    doc.paragraph("江治林1，杨勤2，冯胜1，葛利嘉1,2",
+                  footnote="1.重庆邮电大学 移动通信技术重庆市重点实验室，重庆 400065；2.陆军工程大学通信士官学校 应急通信重庆市重点实验室，重庆 400035")
+    doc.paragraph(_find(source, "摘要："))
+    doc.paragraph(_find(source, "关键词："))
+    doc.heading("0 引言")
+    first = _find(source, "直接序列扩频技术")
+    second = _find(source, "码索引调制[6")
+    third = _find(source, "多进制扩频").replace("[9\\~I", "[9\\~11]")
+    if damaged:
+        first = first.replace("[3\\~5]", "[3,4,5]")  # typed one by one
+        third = third.replace("[9\\~11]", "[9\\~10]")  # [11] is no longer cited
+    doc.body(first)
+    if damaged:
+        runs = _runs(_plain_math(second))
+        runs = [(t, False if t == "[6-8]" else sup) for t, sup in runs]  # typed on the line, not raised
+        doc.paragraph(runs)
+    else:
+        doc.body(second)
+    # The printed line ended inside [12~15]: the export made two paragraphs of it (clean only).
+    if damaged:
+        doc.body(third.replace("[12\\~15]", "[12\\~16]"))  # a number beyond the list
+    else:
+        before, after = third.split("[12\\~15]")
+        doc.paragraph(_runs(_plain_math(before)) + [("[12-", True)])
+        doc.paragraph([("15]", True)] + _runs(_plain_math(after)))
+    doc.body(_find(source, "本文在码索引调制中引入"))
+    doc.heading("4 分析与仿真")
+    doc.body(_find(source, "另外，由曲线"))
+    sentence = _find(source, "另外，当GCIM").replace("优于 $\\mathrm { C I M ^ { [ 8 ] } }$ 。", "优于CIM[8]。")
+    doc.body(sentence)
+    doc.heading("5 结束语")
+    doc.body(_find(source, "本文以码索引调制为基础"))
+    doc.heading("参考文献")
+    if damaged:
+        for entry in entries:
+            doc.list_entry([_entry_text(entry)], "%1.")
+    else:
+        doc.paragraph(f"{entries[0]}{entries[1]}")
+        doc.typed_paragraph(entries[2:5])
+        for entry in entries[5:]:
+            doc.paragraph(entry)
+    return doc
+
+
+def build() -> None:
+    for name in ("ankang", "asr", "tigge"):
+        run_pandoc(CORPUS / f"{name}.md", CORPUS / f"{name}.docx")
+    for name in ("ankang", "gcim", "snow"):
+        run_pandoc(CORPUS / f"{name}.md", CORPUS / f"{name}.txt", "-t", "plain", "--wrap=none")
+    word_ankang().save(CORPUS / "word-ankang.docx")
+    word_gcim(damaged=False).save(CORPUS / "word-gcim.docx")
+    word_gcim(damaged=True).save(CORPUS / "word-gcim-damaged.docx")
+
+
+# --- reading aid -------------------------------------------------------------------------------------------
+
+def paragraphs_in_reading_order(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+        names = package.namelist()
+        notes_root = etree.fromstring(package.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
+    notes: dict[str, list[etree._Element]] = {}
+    if notes_root is not None:
+        for note in notes_root.iter(_w("footnote")):
+            if note.get(_w("type")) in (None, "normal"):
+                notes[note.get(_w("id")) or ""] = note.findall(f".//{_w('p')}")
+    out: list[str] = []
+    body = document.find(_w("body"))
+    for paragraph in body.iter(_w("p")):
+        out.append(_text(paragraph))
+        for reference in paragraph.iter(_w("footnoteReference")):
+            out.extend(_text(p) for p in notes.get(reference.get(_w("id")) or "", []))
+    return out
+
+
+def _text(paragraph: etree._Element) -> str:
+    parts = []
+    for node in paragraph.iter(_w("t"), _w("br"), _w("tab")):
+        parts.append(node.text or "" if node.tag == _w("t") else (" ⏎ " if node.tag == _w("br") else "\t"))
+    numbered = paragraph.find(f"{_w('pPr')}/{_w('numPr')}") is not None
+    return ("(#) " if numbered else "") + "".join(parts)
+
+
+def dump() -> None:
+    for path in sorted(CORPUS.glob("*.docx")):
+        print(f"== {path.name}")
+        for number, text in enumerate(paragraphs_in_reading_order(path), 1):
+            print(f"{number:4d}  {text[:110]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dump", action="store_true", help="print the .docx paragraphs in reading order")
+    args = parser.parse_args(argv)
+    if args.dump:
+        dump()
+    else:
+        build()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
