@@ -149,3 +149,37 @@ def test_html_math_is_not_cited(tmp_path: Path) -> None:
             "，另见<sup>[2-3]</sup>。</p><h2>参考文献 References</h2>"
             "<p>[1] A A. One[J]. J, 2001.</p><p>[2] B B. Two[J]. J, 2002.</p><p>[3] C C. Three[J]. J, 2003.</p></body></html>")
     assert reports(tmp_path, page, "paper.html") == []
+
+
+def test_a_reversed_range_is_one_mistake_not_five(tmp_path: Path) -> None:
+    entries = "".join(f"[{n}] A A. Title {n}[J]. J, 2001, 1(1): 1-2.\n" for n in range(1, 6))
+    assert reports(tmp_path, f"研究[1]表明，另见[5-2]。\n\n参考文献\n\n{entries}") == [("invalid-range", 1)]
+
+
+@pytest.mark.parametrize("pair", [
+    ("Rosenberg A, Audhkhasi K, Sethy A, et al. End-to-end speech recognition[C]//Proc of ICASSP. IEEE, 2017: 5280-5284.",
+     "Rosenberg A,Audhkhasi K,SethyA,et al.End-to-end speech recognition [C]// Proc of ICASSP.IEEE, 2017:5280-5284."),
+    ("李光辉,王成,习晓环,等.机载 LiDAR 和高光谱数据融合提取 提取冰川雪线[J].国土资源遥感,2013,25（3）：79－84.",
+     "李光辉，王成，习晓环，等.机载LiDAR和高光谱数据融合提取 冰川雪线[J].国土资源遥感,2013,29(3）：79-84．"),
+])
+def test_one_work_typed_twice_with_slips(pair: tuple[str, str], tmp_path: Path) -> None:
+    text = f"研究[1-2]表明。\n\n参考文献\n\n[1] {pair[0]}\n[2] {pair[1]}\n"
+    assert reports(tmp_path, text) == [("duplicate-reference", 6)]
+
+
+def test_same_author_and_year_different_works_are_not_duplicates(tmp_path: Path) -> None:
+    text = ("研究[1-2]表明。\n\n参考文献\n\n[1] 王明. 城市热岛效应的遥感监测[J]. 地理学报, 2019, 74(1): 1-10.\n"
+            "[2] 王明. 城市扩张对耕地的影响[J]. 地理学报, 2019, 74(5): 11-20.\n")
+    assert reports(tmp_path, text) == []
+
+
+def test_heading_after_a_soft_line_break(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("研究[1]表明，另见[2]。")
+    paragraph = document.add_paragraph("致谢略。")
+    for text in ("参考文献：", "[1] A A. One[J]. J, 2001.", "[2] B B. Two[J]. J, 2002.", "[3] C C. Three[J]. J, 2003."):
+        paragraph.add_run().add_break()
+        paragraph.add_run(text)
+    document.save(str(tmp_path / "p.docx"))
+    report = check_path(tmp_path / "p.docx", Path("p.docx"))
+    assert [(d.code, str(d.location)) for d in report.diagnostics] == [("uncited-reference", "p.docx:2:64")]

@@ -74,7 +74,9 @@ class Layout:
     """The list's heading (when there is one, even with no entries after it)."""
 
 
-def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckReport:
+def check_document(lines: list[Line], path: Path, min_run: int = 2, style: str | None = None) -> CheckReport:
+    """``style`` (``gb7714-2015``/``gb7714-2025``): also check each typed entry's format against that edition."""
+    lines = [part for line in lines for part in line.soft_lines()]
     layout = find_list(lines, path, paragraphs=path.suffix.lower() in (".docx", ".html", ".htm"))
     entries = layout.entries
     diagnostics: list[Diagnostic] = []
@@ -87,6 +89,10 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2) -> CheckRepo
         diagnostics += _gaps(citations, path)
     else:
         diagnostics += _against_list(citations, entries)
+        if style is not None:
+            from mspress.checks.entry_format import check_entries
+
+            diagnostics += check_entries(entries, style)
     table = _table(citations, entries)
     diagnostics.sort(key=lambda x: (x.location.line, x.location.column))
     return CheckReport(tuple(diagnostics), table)
@@ -128,8 +134,8 @@ def _no_list(lines: list[Line], path: Path, heading: Line | None) -> Iterator[Di
 def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[ListEntry], int]:
     """The list's entries, and how many of ``lines`` the list takes (what follows it is text again).
 
-    An entry starts at a label (``[n]``, ``n.``, ``n、``) or a paragraph in Word's numbering; it may start after a
-    soft line break or in mid-paragraph (``… 2020. [5] …``, the next number); lines in between continue it.
+    An entry starts at a label (``[n]``, ``n.``, ``n、``) or a paragraph in Word's numbering, also after a soft
+    line break or in mid-paragraph (``… 2020. [5] …``, the next number); lines in between continue it.
     """
     entries: list[ListEntry] = []
     end = 0
@@ -137,29 +143,25 @@ def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[List
     for index, line in enumerate(lines):
         if line.in_table and entries:
             break  # a table after the list (its cells are no entries)
-        pieces = line.text.split("\n")
-        offset = 0
-        started = False
-        for piece_number, piece in enumerate(pieces):
-            number, text = _label(piece, expected, line.list_number if piece_number == 0 else None)
-            if number is not None:
-                started = True
-                for sub_number, sub_text, sub_offset in _split_run_on(number, text, len(piece) - len(text)):
-                    entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, offset + sub_offset + 1)))
-                    expected = sub_number + 1
-            elif entries and piece.strip() and (started or (not paragraphs and _continues(line)) or not _ends_list(lines, index)):
-                last = entries[-1]
-                (_, head, _), *typed_on = _split_run_on(last.number, piece, 0)
-                entries[-1] = ListEntry(last.number, f"{last.text} {head.strip()}", last.location)
-                for sub_number, sub_text, sub_offset in typed_on:
-                    entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, offset + sub_offset + 1)))
-                    expected = sub_number + 1
-                started = True
-            offset += len(piece) + 1
-        if started:
-            end = index + 1
-        elif line.text.strip() and entries:
-            break
+        number, text = _label(line.text, expected, line.list_number)
+        if number is None:
+            if not line.text.strip():
+                continue
+            if not entries or not (_soft_continuation(lines, index) or (not paragraphs and _continues(line)) or not _ends_list(lines, index)):
+                if entries:
+                    break
+                continue
+            last = entries.pop()
+            number, text = last.number, f"{last.text} {line.text.strip()}"
+            first_location: Location | None = last.location
+        else:
+            first_location = None
+        for sub_number, sub_text, sub_offset in _split_run_on(number, text, len(line.text) - len(text)):
+            where = first_location or Location(path, line.number, line.offset + sub_offset + 1)
+            entries.append(ListEntry(sub_number, sub_text.strip(), where))
+            first_location = None
+            expected = sub_number + 1
+        end = index + 1
     return entries, end
 
 
@@ -192,6 +194,11 @@ def _split_run_on(number: int, text: str, offset: int) -> Iterator[tuple[int, st
 
 _AFTER_LIST = re.compile(r"^\s*(?:#{1,6}\s|(?:附\s*录|致\s*谢|作者简介|作者贡献|利益冲突|基金项目|收稿日期|appendix|acknowledg"
                          r"|author contributions|conflicts? of interest|funding)(?![a-z]))", re.I)
+
+
+def _soft_continuation(lines: list[Line], index: int) -> bool:
+    """A part after a soft line break (Shift+Enter in Word) continues the entry it follows."""
+    return index > 0 and lines[index - 1].number == lines[index].number and not _AFTER_LIST.match(lines[index].text)
 
 
 def _continues(line: Line) -> bool:
@@ -230,7 +237,7 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
             superscript = line.in_superscript(start, min(end, len(line.text)))
             if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit)):
                 continue
-            where = Location(path, line.number, start + 1)
+            where = Location(path, line.number, line.offset + start + 1)
             numbers = _expand(body, text[start:end], where, diagnostics, min_run)
             if numbers is None:
                 continue
@@ -276,14 +283,16 @@ def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic],
         parts = [p.strip() for p in re.split(_DASH, item)]
         if len(parts) == 2:
             first, last = int(parts[0]), int(parts[1])
-            if last - first > MAX_RANGE:
+            if abs(last - first) > MAX_RANGE:
                 diagnostics.append(Diagnostic("invalid-range", ERROR, f"invalid range {raw}: it spans more than {MAX_RANGE} references", where))
                 return None
-            if first == 0 or last < first or first == last:
-                fix = "numbers start at 1" if first == 0 else (f"write [{last}-{first}]" if last < first else f"write [{first}]")
+            if min(first, last) == 0 or last <= first:
+                fix = "numbers start at 1" if min(first, last) == 0 else (f"write [{last}-{first}]" if last < first else f"write [{first}]")
                 diagnostics.append(Diagnostic("invalid-range", ERROR, f"invalid range {raw}: {fix}", where))
-                return None
-            numbers.extend(range(first, last + 1))
+                if min(first, last) == 0:
+                    return None
+            # A reversed range still cites its numbers: reporting them as uncited too would bury the one mistake.
+            numbers.extend(range(min(first, last), max(first, last) + 1))
         else:
             n = int(parts[0])
             if n == 0:
@@ -374,24 +383,46 @@ def _against_list(citations: list[TypedCitation], entries: list[ListEntry]) -> I
 
 
 def _duplicate_entries(entries: list[ListEntry]) -> Iterator[Diagnostic]:
+    """Two numbers for one work: the same DOI, or the same first author, year and title — a title told apart
+    only by a slip (a word typed twice, an OCR letter) counts as the same."""
     seen: dict[str, ListEntry] = {}
+    works: dict[tuple[str, str], list[tuple[str, ListEntry]]] = {}
     for entry in entries:
-        for identity in _identities(entry.text):
-            first = seen.setdefault(identity, entry)
-            if first is not entry:
-                yield Diagnostic("duplicate-reference", WARNING, f"references [{first.number}] and [{entry.number}] are the same work: cite one number", entry.location)
-                break
+        dois, work = _identities(entry.text)
+        first = next((seen[d] for d in dois if d in seen and seen[d].number != entry.number), None)
+        if first is None and work is not None:
+            author, year, title = work
+            first = next((other for known, other in works.get((author, year), [])
+                          if other.number != entry.number and _same_title(known, title)), None)
+            works.setdefault((author, year), []).append((title, entry))
+        for doi in dois:
+            seen.setdefault(doi, entry)
+        if first is not None:
+            yield Diagnostic("duplicate-reference", WARNING, f"references [{first.number}] and [{entry.number}] are the same work: cite one number", entry.location)
 
 
-def _identities(text: str) -> list[str]:
-    found = [f"doi:{m.group(0).lower().rstrip('.')}" for m in _DOI.finditer(text)]
-    parts = re.split(r"\.\s+", text, maxsplit=2)
-    year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
-    if len(parts) >= 2 and year:
-        title = re.split(r"[\[［]", parts[1])[0]
-        author = normalise(re.split(r"[,，\s]", parts[0].strip())[0])
-        found.append(f"work:{normalise(title)}|{year.group(0)}|{author}")
-    return found
+_TYPE_CODE = re.compile(r"[\[［]\s*[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\s*[\]］]")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def _identities(text: str) -> tuple[list[str], tuple[str, str, str] | None]:
+    """The entry's DOIs, and (first author, year, title) read from the text before and after its type code."""
+    dois = [f"doi:{m.group(0).lower().rstrip('.')}" for m in _DOI.finditer(text)]
+    code = _TYPE_CODE.search(text)
+    if code is None:
+        return dois, None
+    title = normalise(re.split(r"[.．。]\s*", text[:code.start()].rstrip())[-1])
+    year = _YEAR.search(text, code.end()) or _YEAR.search(text)
+    author = normalise(re.split(r"[,，、\s.．]", text.strip(), maxsplit=1)[0])
+    if len(title) < 6 or year is None:
+        return dois, None
+    return dois, (author, year.group(0), title)
+
+
+def _same_title(a: str, b: str) -> bool:
+    import difflib
+
+    return a == b or (abs(len(a) - len(b)) < 0.2 * max(len(a), len(b)) and difflib.SequenceMatcher(None, a, b).ratio() >= 0.9)
 
 
 def _table(citations: list[TypedCitation], entries: list[ListEntry] | None) -> tuple[NumberRow, ...]:

@@ -32,12 +32,30 @@ class Line:
     list_number: int | None = None
     """The number Word's automatic numbering shows before the paragraph (not part of its text)."""
     in_table: bool = False
+    offset: int = 0
+    """Where the text starts in its paragraph (a part after a soft line break), for the columns of locations."""
 
     def in_superscript(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.superscripts)
 
     def in_math(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.math)
+
+    def soft_lines(self) -> list[Line]:
+        """The paragraph's parts between soft line breaks, each a line of its own at its place in the paragraph."""
+        if "\n" not in self.text:
+            return [self]
+        parts, start = [], 0
+        for text in self.text.split("\n"):
+            end = start + len(text)
+            parts.append(Line(self.number, text, _clip(self.superscripts, start, end), _clip(self.math, start, end),
+                              self.list_number if start == 0 else None, self.in_table, self.offset + start))
+            start = end + 1
+        return parts
+
+
+def _clip(spans: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    return tuple((max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start)
 
 
 def read_document(path: Path, shown: Path) -> list[Line]:
