@@ -4,11 +4,13 @@
     python scripts/make_editor_corpus.py --dump   # print every .docx paragraph in reading order, numbered
 
 The .md files (and the *-damaged.md copies) are the stored sources; everything else is made from them:
-- pandoc conversions, as users make them: ``pandoc x.md -o x.docx`` and ``pandoc -t plain --wrap=none``;
+- pandoc conversions, as users make them: ``pandoc x.md -o x.docx``, ``pandoc -t plain --wrap=none`` and
+  ``pandoc -s x.md -o x.html``;
 - Word documents made the way Word users make them (python-docx + lxml): citations typed as superscript runs,
   the reference list as an automatically numbered list (numbering.xml ``[%1]`` or ``%1.``), a table after
   the list (tables placed at the end of the manuscript, as many journals ask), soft line breaks (w:br)
-  inside entries, the authors' affiliations as a footnote.
+  inside entries, the authors' affiliations as a footnote; for the second part of SOURCES.md also figure captions
+  in floating text boxes, a list numbered by Word in the body and a preface as a footnote.
 The output is byte-stable: pandoc runs with SOURCE_DATE_EPOCH=0 and the .docx zip members get a fixed date.
 
 ``--dump`` is only a reading aid for writing the .expected files: it numbers the paragraphs the way the README
@@ -32,6 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "editor-real"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+V = "urn:schemas-microsoft-com:vml"
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _w(tag: str) -> str:
@@ -139,6 +150,51 @@ class WordDocument:
             run = paragraph.add_run(piece)
             if i < len(pieces) - 1:
                 run.add_break()
+
+    def text_box(self, text: str) -> None:
+        """A paragraph holding a floating text box (a figure caption, as Word users place them), written the way
+        Word writes it: a DrawingML shape (mc:Choice) and the same text again as VML (mc:Fallback)."""
+        paragraph = self.doc.add_paragraph()
+        self._text_boxes = getattr(self, "_text_boxes", 0) + 1
+        number = self._text_boxes
+        body = (f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">{_xml_escape(text)}</w:t>'
+                '</w:r></w:p>')
+        xml = (
+            f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wp="{WP}" xmlns:a="{A}" xmlns:wps="{WPS}" xmlns:v="{V}">'
+            '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="251659264" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="5274310" cy="396240"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+            f'<wp:docPr id="{100 + number}" name="文本框 {number}"/><wp:cNvGraphicFramePr/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5274310" cy="396240"/>'
+            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx><wps:bodyPr rot="0" vert="horz" wrap="square">'
+            '<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+            '<mc:Fallback><w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" path="m,l,21600r21600,l21600,xe"/>'
+            f'<v:shape id="文本框 {number}" o:spid="_x0000_s{1025 + number}" type="#_x0000_t202" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" style="position:absolute;width:415.3pt;height:31.2pt" '
+            f'filled="f" stroked="f"><v:textbox><w:txbxContent>{body}</w:txbxContent></v:textbox></v:shape></w:pict>'
+            '</mc:Fallback></mc:AlternateContent></w:r>')
+        paragraph._p.append(etree.fromstring(xml))
+
+    def rich_paragraph(self, pieces: list[list[tuple[str, bool]]], footnote: str | None = None,
+                       style: str | None = None) -> None:
+        """A paragraph of runs (text, superscript); the pieces are joined by soft line breaks (w:br)."""
+        paragraph = self.doc.add_paragraph(style=style)
+        for i, runs in enumerate(pieces):
+            run = None
+            for text, sup in runs:
+                run = paragraph.add_run(text)
+                if sup:
+                    run.font.superscript = True
+            if i < len(pieces) - 1:
+                (run or paragraph.add_run()).add_break()
+        if footnote is not None:
+            self._footnote_reference(paragraph, footnote)
 
     def table(self, rows: list[list[str]]) -> None:
         table = self.doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
@@ -350,6 +406,117 @@ def word_gcim(damaged: bool) -> WordDocument:
     return doc
 
 
+# --- documents from other sources (second part of SOURCES.md) ---------------------------------------------
+
+def _md_blocks(name: str) -> list[str]:
+    return [block.strip("\n") for block in (CORPUS / name).read_text(encoding="utf-8").split("\n\n") if block.strip()]
+
+
+def _block(blocks: list[str], start: str) -> str:
+    found = [b for b in blocks if b.lstrip().startswith(start)]
+    assert len(found) == 1, (start, len(found))
+    return found[0].strip()
+
+
+def word_hnu_yolo() -> WordDocument:
+    """The YOLO thesis (hnu-yolo.md) as its author's Word file: headings in Word's heading styles, every citation a
+    superscript run, figure captions in floating text boxes, table 4.1 a Word table with its caption below, the
+    steps of 4.3 and the reference list numbered by Word (``%1.`` and ``[%1]``), entry [27] with the soft line
+    break of the Markdown source; the display formulas are left out (equation objects carry no citations)."""
+    blocks = _md_blocks("hnu-yolo.md")
+    doc = WordDocument()
+    for block in blocks:
+        if block.startswith("## 参考文献"):
+            break
+        first = block.splitlines()[0]
+        if block.startswith("#"):
+            level = len(block) - len(block.lstrip("#"))
+            doc.heading(block.lstrip("#").strip(), level=max(1, level - 1))
+        elif block.startswith("![") or block.startswith("$$"):
+            continue
+        elif block.startswith("<center>"):
+            caption = re.sub(r"</?center>", "", block)
+            if caption.startswith("表"):
+                doc.paragraph(caption)
+            else:
+                doc.text_box(caption)
+        elif block.startswith("|"):
+            rows = [[cell.strip().replace("$L\\_{loss}$", "L_loss") for cell in line.strip("|").split("|")]
+                    for line in block.splitlines() if not line.startswith("|--")]
+            doc.table(rows)
+        elif first.startswith("输入："):
+            lines = block.splitlines()
+            doc.body(lines[0])
+            doc.body(lines[1])
+        elif re.match(r"\d\. ", first):
+            for line in block.splitlines():
+                doc.list_entry([_plain_math(line[3:])], "%1.")
+        else:
+            text = re.sub(r"\$\$.*?\$\$", "", block, flags=re.S)  # display formulas inside a block
+            for piece in [p for p in text.split("\n") if p.strip()]:
+                doc.body(piece.strip())
+    doc.heading("参考文献", 1)
+    entries = blocks[blocks.index("## 参考文献") + 1:]
+    for entry in entries:
+        doc.list_entry(_entry_text(entry).split("\n"), "[%1]")
+    return doc
+
+
+_CARET = re.compile(r"\^(\[\d+\])\^")
+
+
+def _caret_runs(text: str) -> list[tuple[str, bool]]:
+    """pandoc's ``^[1]^`` → a superscript run "[1]", as a Word user types a citation."""
+    runs: list[tuple[str, bool]] = []
+    position = 0
+    for m in _CARET.finditer(text):
+        if m.start() > position:
+            runs.append((text[position:m.start()], False))
+        runs.append((m.group(1), True))
+        position = m.end()
+    if position < len(text):
+        runs.append((text[position:], False))
+    return runs
+
+
+def word_defi() -> WordDocument:
+    """The DeFi survey (defi.md) as a Word file: the author's preface (前情) as a footnote to the title, headings
+    in Word's heading styles, citations as superscript runs, entries [1]-[8] typed paragraphs and [9]-[16] one
+    paragraph of soft line breaks (pasted with Shift+Enter)."""
+    blocks = _md_blocks("defi.md")
+    doc = WordDocument()
+    preface = _block(blocks, "# 前情").split("\n", 1)[1]
+    doc.paragraph("去中心化金融（DeFi）安全与防护现状", footnote=preface, style="Title")
+    for block in blocks[2:]:
+        lines = block.split("\n")
+        if lines[0].startswith("# 引用"):
+            doc.heading("引用", 1)
+            entries = lines[1:]
+            for entry in entries[:8]:
+                doc.paragraph(entry)
+            doc.typed_paragraph(entries[8:])
+            break
+        text_lines: list[str] = []
+        for line in lines + ["#"]:
+            if line.startswith("#"):
+                if text_lines:  # the paragraph before this heading (its lines joined, as Markdown joins them)
+                    doc.paragraph(_caret_runs("".join(text_lines)))
+                    text_lines = []
+                level = len(line) - len(line.lstrip("#"))
+                if line.lstrip("#").strip():
+                    doc.heading(line.lstrip("#").strip(), level)
+            else:
+                text_lines.append(line)
+    return doc
+
+
+def build_other_sources() -> None:
+    run_pandoc(CORPUS / "nlp-capstone.md", CORPUS / "nlp-capstone.docx")  # pandoc drops the raw <sup> tags
+    run_pandoc(CORPUS / "yolo-course.md", CORPUS / "yolo-course.html", "-s", "--metadata", "pagetitle=YOLOv3在车辆检测的应用")
+    word_hnu_yolo().save(CORPUS / "word-hnu-yolo.docx")
+    word_defi().save(CORPUS / "word-defi.docx")
+
+
 def build() -> None:
     for name in ("ankang", "asr", "tigge"):
         run_pandoc(CORPUS / f"{name}.md", CORPUS / f"{name}.docx")
@@ -358,6 +525,7 @@ def build() -> None:
     word_ankang().save(CORPUS / "word-ankang.docx")
     word_gcim(damaged=False).save(CORPUS / "word-gcim.docx")
     word_gcim(damaged=True).save(CORPUS / "word-gcim-damaged.docx")
+    build_other_sources()
 
 
 # --- reading aid -------------------------------------------------------------------------------------------
@@ -375,6 +543,8 @@ def paragraphs_in_reading_order(path: Path) -> list[str]:
     out: list[str] = []
     body = document.find(_w("body"))
     for paragraph in body.iter(_w("p")):
+        if any(a.tag == f"{{{MC}}}Fallback" for a in paragraph.iterancestors()):
+            continue  # a text box is stored twice (DrawingML and VML): read once, as the README says
         out.append(_text(paragraph))
         for reference in paragraph.iter(_w("footnoteReference")):
             out.extend(_text(p) for p in notes.get(reference.get(_w("id")) or "", []))
@@ -384,6 +554,8 @@ def paragraphs_in_reading_order(path: Path) -> list[str]:
 def _text(paragraph: etree._Element) -> str:
     parts = []
     for node in paragraph.iter(_w("t"), _w("br"), _w("tab")):
+        if next(a for a in node.iterancestors(_w("p"))) is not paragraph:
+            continue  # the text of a text box anchored here is its own paragraph
         parts.append(node.text or "" if node.tag == _w("t") else (" ⏎ " if node.tag == _w("br") else "\t"))
     numbered = paragraph.find(f"{_w('pPr')}/{_w('numPr')}") is not None
     return ("(#) " if numbered else "") + "".join(parts)
