@@ -283,6 +283,48 @@ def test_anonymous_and_undated_heads_say_the_language() -> None:
     assert parse("佚名，无日期. 大趋势[M].").reference.fields["langid"] == "chinese"
 
 
+# --- other habits of typed lists -------------------------------------------------------------------------------------
+
+
+def test_chinese_entry_with_its_english_version_in_brackets() -> None:
+    p = parse("张洪刚，王辉,徐德龙，等.汉江上游降水与径流变化趋势研究 [J].长江科学院院报,2007,24（5）:27－30.［ZHANG Honggang,WANG Hui,"
+              "XU Delong,et al. Changing tendency of water resources for upper Hanjiang River[J].Journal of Yangtze River Scientific "
+              "Research Institute,2007,24(5）:27-30.]")
+    got = p.reference.fields
+    assert (got["journal"], got["pages"], got["title_translation_en"]) == ("长江科学院院报", "27-30", "Changing tendency of water resources for "
+                                                                           "upper Hanjiang River")
+    assert got["journal_translation_en"] == "Journal of Yangtze River Scientific Research Institute" and p.unparsed == ()
+    both = format_reference(p.reference, Options(edition=2015, bilingual=True)).text.split("\n")
+    assert both[1].startswith("ZHANG Honggang, WANG Hui, XU Delong, et al. Changing tendency")
+
+
+def test_given_names_first_and_years_in_brackets() -> None:
+    ieee = names("P. Viola, M. Jones. Rapid object detection[C]//Proceedings of CVPR. Kauai: IEEE, 2001: 511-518.")
+    assert [(n.family, n.given) for n in ieee] == [("Viola", "P"), ("Jones", "M")]
+    assert [(n.family, n.given) for n in names("Zhengxia Zou, Zhenwei Shi. Object detection in 20 years[J]. arXiv:1905.05055, 2019.")] \
+        == [("Zou", "Zhengxia"), ("Shi", "Zhenwei")]
+    springer = parse("Liukkonen M, Havia E (2012) Computational intelligence in mass soldering. Expert Syst Appl 39(10):9928–9937")
+    assert springer.system == "author-year" and springer.reference.entry_type == "article"
+    assert {k: springer.reference.fields[k] for k in ("year", "journal", "volume", "number", "pages")} == {
+        "year": "2012", "journal": "Expert Syst Appl", "volume": "39", "number": "10", "pages": "9928–9937"}
+
+
+def test_conference_paper_typed_with_a_full_stop_and_in_hosts() -> None:
+    dot = parse("N. Dalal, B. Triggs. Histograms of oriented gradients[C]. Computer Vision and Pattern Recognition, vol. 1, 2005: 886-893.")
+    assert dot.reference.entry_type == "inproceedings"
+    assert {k: dot.reference.fields[k] for k in ("booktitle", "volume", "year", "pages")} == {
+        "booktitle": "Computer Vision and Pattern Recognition", "volume": "1", "year": "2005", "pages": "886-893"}
+    host = parse("Jewler SJ (2019) High resolution X-ray inspection. In: 2019 International wafer level packaging conference, pp 1–5")
+    assert host.reference.entry_type == "inproceedings"
+    assert (host.reference.fields["booktitle"], host.reference.fields["pages"]) == ("2019 International wafer level packaging conference", "1–5")
+
+
+def test_ieee_volume_labels() -> None:
+    got = fields("D. G. Lowe. Distinctive image features[J]. International Journal of Computer Vision, vol. 60(2), 2004: 91-110.")
+    assert {k: got[k] for k in ("journal", "volume", "number", "year", "pages")} == {
+        "journal": "International Journal of Computer Vision", "volume": "60", "number": "2", "year": "2004", "pages": "91-110"}
+
+
 # --- fragments (the standard's examples of single elements) ---------------------------------------------------------
 
 

@@ -69,7 +69,7 @@ _FULL_WIDTH_ALNUM = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A),
 
 # --- labels, links, codes ---------------------------------------------------------------------------------------
 _LABEL = re.compile(r"^\s*(?:\\?[\[［]\s*\d{1,4}\s*\\?[\]］](?![.,，．。:：\]])|[(（]\d{1,3}[)）]|\d{1,3}\s{0,3}[.．、](?![\d.])|\d{1,3}\)(?!\d)|\d{1,3}\t)[ \t]*(?=\S)")
-_URL = r"(?:https?|ftp)://[^\s<>\"，。；、]{1,2000}"
+_URL = r"(?:https?|htps?|ftp)://[^\s<>\"，。；、]{1,2000}"
 _LINK = re.compile(rf"(?i)(?P<url>{_URL})|\bdoi\s{{0,3}}[:：]\s{{0,3}}(?P<doi>10\.\d{{3,9}}/[^\s，；]{{1,500}})|\bCSTR\s{{0,3}}[:：]\s{{0,3}}(?P<cstr>[0-9A-Za-z][^\s，；]{{0,200}})")
 _TRAILING_URLDATE = re.compile(r"\[(\d{4}-\d{1,2}-\d{1,2})\]$")
 CODES = ("M", "C", "G", "N", "J", "D", "R", "S", "P", "EB", "A", "CM", "DS", "PP", "CP", "DB", "Z", "K")
@@ -78,8 +78,9 @@ _CODE = re.compile(r"[\[［]\s{0,2}(" + "|".join(sorted(CODES, key=len, reverse=
                    + r"))?\s{0,2}[\]］]")
 
 # --- blocks ------------------------------------------------------------------------------------------------------
-_SEPARATOR = re.compile(r"\.(?:[ ]+|(?=[^\x00-\x7f，：；、。．）”’》」』〕】,:;)\]]))")
-"""``. `` or, typed without the space, a full stop before a Chinese character (``王晓明.抑郁症…``)."""
+_SEPARATOR = re.compile(r"\.(?:[ ]+|(?=[^\x00-\x7f，：；、。．）”’》」』〕】,:;)\]])|(?<=[^\x00-\x7f]\.)(?=[A-Za-z0-9《“])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])|(?<=\s[A-Z]\.)(?=[A-Z][a-z]{2}))")
+"""``. `` or, typed without the space, a full stop before or after a Chinese character (``王晓明.抑郁症``,
+``郦敏杰.MOS方法``) or between a word and a capitalised one (``et al.Runoff``)."""
 _WORD_BEFORE = re.compile(r"([^\s,，:：;；(（]{1,40})$")
 _NO_STOP = frozenset("univ rev dept co corp st mt ft dr mr mrs ms prof vol no nos pp fig ch sect".split())
 """Abbreviations whose dot never ends a block (``Univ. of Chicago Press``, ``Rev. ed.``)."""
@@ -92,11 +93,18 @@ _YEAR = r"(?:c\.?\s?\d{4}|\[\d{4}\]|\d{4}(?:\s?[-–—]\s?(?:\d{4})?)?(?:\s?印
 _HEAD_YEAR = re.compile(r"[,，]\s{0,3}(?P<label>(?P<year>" + _DATE + r"|\[\d{4}[a-z]?\]|c\.?\s?\d{4}|\d{4}(?:\s?[-–—]\s?(?:\d{4})?)?"
                         r"(?:\s?印刷)?(?:\s?[（(][^()（）]{1,40}[)）])?|无日期|n\.\s?d\.?)(?:-?[a-z])?)$")
 _PUB_TAIL = re.compile(r"(?:^|[,，]\s{0,3})(?P<year>" + _DATE + "|" + _YEAR + r")(?:\s{0,3}[:：]\s{0,3}(?P<pages>[^:：]{1,200}))?$")
-_PAGE = re.compile(r"^(?:[A-Za-z序第附录]{0,5}\d[\w.]{0,14}(?:\s?[-–—~～]\s?[A-Za-z]{0,5}\d[\w.]{0,14})?|扉页|封[面底二三四]|前言|目录|[ivxlcdm]{1,8}(?:\s?-\s?[ivxlcdm]{1,8})?)$")
+_PAGE = re.compile(r"^(?:[A-Za-z序第附录]{0,5}\d[\w.]{0,14}(?:\s?[-－–—~～]\s?[A-Za-z]{0,5}\d[\w.]{0,14})?|扉页|封[面底二三四]|前言|目录|[ivxlcdm]{1,8}(?:\s?-\s?[ivxlcdm]{1,8})?)$")
 _ISSUE = re.compile(r"^(?:(?:增刊|专刊|合刊|Suppl\.?|Supplement|S|Z|No\.?)\s?)?\d[\dA-Za-z]{0,6}(?:\s?[/-]\s?\d[\dA-Za-z]{0,6}){0,4}$|^(?:增刊|专刊|S\d{0,3})$")
 _VOLUME = re.compile(r"^[A-Za-z]{0,4}\d[\dA-Za-z.]{0,10}(?:\s?[-/]\s?\d[\dA-Za-z.]{0,10})?$")
 _SOURCE_SHAPE = re.compile(r"[,，]\s{0,3}(?:1[5-9]|20)\d{2}(?:[,，]\s{0,3}[\w.]{1,10})?\s{0,2}(?:[(（][^()（）]{1,20}[)）])?\s{0,3}[:：]\s{0,3}\S")
 """A journal's ``, 2020, 100(5): 321``: an article typed without its code."""
+_VOL_NO = re.compile(r"(?:^|[,，]\s{0,3})(?:vol|Vol|VOL)\.?\s{0,2}(?P<volume>[\w.-]{1,10})\s{0,2}(?:[(（](?P<issue>[^()（）]{1,20})[)）])?"
+                     r"(?:[,，]\s{0,3}(?:no|No|NO)\.?\s{0,2}(?P<no>[\w/-]{1,10}))?")
+_SPACED_SOURCE = re.compile(r"^[A-Z][^:：,，()（）]{2,150}?\s\d{1,5}\s?(?:[(（][^()（）]{1,12}[)）])?\s?[:：]\s?[A-Za-z]{0,3}\d[\w–\-]{0,20}$")
+"""``Expert Syst Appl 39(10):9928–9937``: a journal, its volume, issue and pages as Springer and Vancouver lists write them."""
+_IN_HOST = re.compile(r"^(?:In|in|IN)\s?:\s{0,3}(?P<book>.{2,300}?)(?:[,，]\s{0,3}(?P<year>\d{4}))?(?:[,，]\s{0,3}pp?\.?\s{0,2}(?P<pages>\d[\w–\-]{0,20}))?$")
+"""``In: 2019 International … conference (IWLPC), pp 1–5``: the host of a contribution, as other styles write it."""
+_PAPER_IN = re.compile(r"^(?P<book>.{3,300}?)[,，.]\s{0,3}(?P<year>\d{4})\s{0,3}[:：]\s{0,3}(?P<pages>\d[\w.]{0,10}\s?[-–—－]\s?\d[\w.]{0,10})$")
 _LAST_ITEM = re.compile(r"(?:^|[,，]\s{0,3})([^,，]{1,24})$")
 _YEAR_LIKE = re.compile(r"^(?:1[5-9]|20)\d{2}$")
 _DATE_LIKE = re.compile(rf"^{_DATE}$|^\d{{4}}-\d{{1,2}}$")
@@ -113,6 +121,8 @@ _DATE_PAGES = re.compile(r"^(?P<date>" + _DATE + r"|\d{4})(?:\s{0,3}[:：]\s{0,3
 _PLATFORM = re.compile(r"^(?P<platform>.{1,300}?)\s{0,2}[(（](?P<when>\d{4}(?:-\d{1,2}){0,2})[)）]\s{0,2}(?:\[(?P<urldate>" + _DATE + r")\])?$")
 _NEWS = re.compile(r"^(?P<journal>.{0,300}?)[,，]?\s{0,3}(?P<date>" + _DATE + r")\s{0,2}(?:[(（](?P<page>[^()（）]{1,12})[)）])?\s{0,2}(?:\[(?P<urldate>" + _DATE + r")\])?$")
 _STANDARD_NUMBER = re.compile(r"^(?P<number>[A-Z][A-Z]{0,7}(?:/[A-Z]{1,8}){0,3}\s?[A-Z]{0,3}[-\w.:/—–()]{0,40}\d[-\w.:/—–()]{0,40})[\s\u2003\u3000]{1,3}(?P<title>\S.*)$")
+_PAREN_YEAR = re.compile(r"^(?P<names>[^()（）]{1,300}?)\s{0,2}[(（](?P<year>\d{4}[a-z]?)[)）][.,，]?\s{0,2}(?P<rest>.*)$")
+"""``Smith J, Brown A (2019) Title``: the year in brackets after the authors, as Springer and APA lists write it."""
 _STANDARD_NUMBER_ALONE = re.compile(r"^[A-Z]{1,8}(?:/[A-Z]{1,8}){0,3}\s?[A-Z]{0,3}[-\w.:/—–()]{0,40}\d[-\w.:/—–()]{0,40}$")
 _ET_AL = re.compile(r"(?:^|[,，、;；]\s{0,3}|\s{1,3}|(?<=[^\x00-\x7f]))(?P<mark>等人|等|[Ee][Tt]\s{0,2}[Aa][Ll]\.?|[Ee]tc\.?|\.\.\.|…)$")
 _NAME_SEPARATOR = re.compile(r"\s{0,3}[,，;；、]\s{0,3}")
@@ -326,6 +336,9 @@ class _Reader:
 
     # --- the whole entry -------------------------------------------------------------------------------------
     def read(self) -> ParsedEntry:
+        self.work, english = _split_translation(self.work)
+        if english is not None:
+            self._translation(english)
         body = self._links(self.work)
         code = _CODE.search(body)
         if code:
@@ -335,6 +348,18 @@ class _Reader:
         else:
             self._without_code(body)
         return self._result()
+
+    def _translation(self, english: str) -> None:
+        """A Chinese entry's English version (中英对照), read on its own into the ``*_translation_en`` fields the
+        engine prints after the entry when a journal asks for both."""
+        other = _Reader(english, self.key, self.location, self.hint).read()
+        for name in ("title", "journal", "booktitle", "publisher", "address", "school", "institution"):
+            if other.reference.fields.get(name):
+                self.fields[f"{name}_translation_en"] = other.reference.fields[name]
+        people = other.reference.names.get("author") or other.reference.names.get("editor")
+        if people:
+            self.fields["author_transliteration_en"] = " and ".join(_bibtex_name(n) for n in people)
+        self.unparsed.extend(other.unparsed)
 
     def _links(self, work: str) -> str:
         """URL, DOI and CSTR at the end of the entry taken out; the rest is returned."""
@@ -390,6 +415,9 @@ class _Reader:
             title_at -= 1
         title = pieces[title_at][1]
         head = _head_text(before[: pieces[title_at][0]]) if title_at else ""
+        paren = _PAREN_YEAR.match(before) if self.hint != "numeric" else None
+        if paren and _looks_like_names(paren.group("names"), level=1) and paren.group("rest"):
+            head, title = f"{paren.group('names')}, {paren.group('year')}", _split_blocks(paren.group("rest"), strict=False)[-1][1]
         if head and self.code == "S" and _STANDARD_NUMBER_ALONE.match(head):
             self.fields["number"] = head  # GB/T 7714—2015. 信息与文献…[S]: the number typed as its own block
         elif head:
@@ -467,6 +495,18 @@ class _Reader:
             self._contribution(code, blocks, host)
             return
         self.entry_type = _TYPES.get(code, "misc")
+        paper = _PAPER_IN.match(" ".join(blocks)) if code == "C" and blocks else None
+        if paper and not re.search(r"[:：]", paper.group("book")):
+            # Title[C]. Proceedings of …, 2001: 511-518: a paper typed with a full stop where GB/T 7714 has //
+            self.entry_type = "inproceedings"
+            book = paper.group("book").strip()
+            vol = _VOL_NO.search(book)
+            if vol:
+                self.fields["volume"], book = vol.group("volume"), (book[: vol.start()] + book[vol.end():]).strip(" ,，")
+            self.fields["booktitle"] = book
+            self._set_year(paper.group("year"))
+            self.fields["pages"] = _page_range(paper.group("pages"))
+            return
         if code == "J":
             self._journal(blocks)
         elif code == "N":
@@ -535,8 +575,10 @@ class _Reader:
                 self._publication(blocks[1], periodical=True)
             self.unparsed.extend(blocks[2:])
             return
-        self.unparsed.extend(blocks[:-1])
-        self._source(blocks[-1])
+        rest = [b for b in blocks if not (_dated_shape(b) and self._dated(b))]  # an online article's (date)[accessed]
+        if rest:
+            self.unparsed.extend(rest[:-1])
+            self._source(rest[-1])
 
     def _newspaper(self, blocks: list[str]) -> None:
         self.entry_type = "article"
@@ -655,7 +697,7 @@ class _Reader:
             elif len(parts) >= 2 and _pages_like(parts[-1]):
                 pages, before = parts[-1], before[: before.rfind(parts[-1])].rstrip(" :：")
         if pages:
-            self.fields["pages"] = pages.strip()
+            self.fields["pages"] = _page_range(pages.strip())
         if not before:
             return
         parts = re.split(r"\s{0,3}[:：]\s{0,3}", before, maxsplit=1)
@@ -679,9 +721,17 @@ class _Reader:
         colon = re.search(r"(?<=[\d)）])\s{0,3}[:：]\s{0,3}(?=\S)", block)
         if colon and _pages_like(block[colon.end():].split(";")[0].split("；")[0].split(",")[0].split("，")[0].strip()):
             pages, block = block[colon.end():].strip(), block[: colon.start()].strip()
+        if pages:
+            pages = re.sub(r"^pp?\.\s?", "", pages)
         issue = None
+        vol = _VOL_NO.search(block)
+        if vol:  # Journal, vol. 32, no. 9, 2010 (other styles' labels)
+            self.fields["volume"] = vol.group("volume")
+            if vol.group("issue") or vol.group("no"):
+                issue = (vol.group("issue") or vol.group("no")).strip()
+            block = (block[: vol.start()] + block[vol.end():]).strip(" ,，")
         m = re.search(r"[(（]([^()（）]{1,24})[)）]$", block)
-        if m and _ISSUE.match(m.group(1).strip()):
+        if m and _ISSUE.match(m.group(1).strip()) and issue is None:
             issue, block = m.group(1).strip(), block[: m.start()].strip()
         volume = year = None
         head_year = "year" in self.fields or "_bracket_year" in self.fields or self.system == "author-year"
@@ -690,12 +740,16 @@ class _Reader:
             before = block[: last.start()].rstrip(" ,，")
             second = _LAST_ITEM.search(before)
             yearish = second and not head_year and (_YEAR_LIKE.match(second.group(1)) or _DATE_LIKE.match(second.group(1)))
-            if not head_year and (_YEAR_LIKE.match(last.group(1)) or _DATE_LIKE.match(last.group(1))):
-                year, block = last.group(1), before  # 中国物价, 2005(8) · 铁道学报, 2024-05-09
-            elif yearish and second:
+            if yearish and second:  # 科学通报, 2012, 57(34) · Mathematical Problems in Engineering, 2014, 2014(1)
                 volume, year, block = last.group(1), second.group(1), before[: second.start()].rstrip(" ,，")
+            elif not head_year and (_YEAR_LIKE.match(last.group(1)) or _DATE_LIKE.match(last.group(1))):
+                year, block = last.group(1), before  # 中国物价, 2005(8) · 铁道学报, 2024-05-09
             elif before or re.fullmatch(r"\d[\d.\-/]*", last.group(1)):
                 volume, block = last.group(1), before
+        elif "volume" not in self.fields:
+            spaced = re.search(r"(?<=[A-Za-z])\s(\d{1,5})$", block)  # Expert Syst Appl 39(10): a volume after the journal
+            if spaced:
+                volume, block = spaced.group(1), block[: spaced.start()]
         journal = block.strip(" ,，")
         if journal:
             self.fields["journal"] = journal
@@ -710,7 +764,7 @@ class _Reader:
             self.fields["number"] = issue
         if pages:
             number = re.fullmatch(r"[A-Za-z]{1,5}\d{1,10}|\d{5,10}", pages)
-            self.fields["eid" if number else "pages"] = pages
+            self.fields["eid" if number else "pages"] = _page_range(pages)
 
     # --- without a type code ---------------------------------------------------------------------------------------
     def _without_code(self, body: str) -> None:
@@ -744,6 +798,10 @@ class _Reader:
                 break
             self._head(body[: offset + len(text)], fragment=False)
             return texts[k + 1:]
+        paren = _PAREN_YEAR.match(texts[0]) if self.hint != "numeric" else None
+        if paren and _looks_like_names(paren.group("names"), level=1):
+            self._head(f"{paren.group('names')}, {paren.group('year')}", fragment=False)
+            return [paren.group("rest"), *texts[1:]] if paren.group("rest") else texts[1:]
         if self._kind_of_block(texts[0], probe=True) or not _looks_like_names(texts[0], level=1):
             return texts
         self._head(texts[0], fragment=False)
@@ -786,10 +844,26 @@ class _Reader:
                 self.entry_type = "article"
                 self._source(block)
             return True
-        if _SOURCE_SHAPE.search(block) and not re.search(r"[:：]", block[: _SOURCE_SHAPE.search(block).start()]):  # type: ignore[union-attr]
+        source = _SOURCE_SHAPE.search(block)
+        if source and not re.search(r"[:：]", block[: source.start()]):
             if not probe:
                 self.entry_type = "article"
                 self._source(block)
+            return True
+        if _SPACED_SOURCE.match(block):
+            if not probe:
+                self.entry_type = "article"
+                self._source(block)
+            return True
+        host = _IN_HOST.match(block)
+        if host:
+            if not probe:
+                self.entry_type = "inproceedings" if re.search(r"(?i)conference|proceedings|symposium|workshop|会议", block) else "incollection"
+                self.fields["booktitle"] = host.group("book").strip()
+                if host.group("year"):
+                    self._set_year(host.group("year"))
+                if host.group("pages"):
+                    self.fields["pages"] = _page_range(host.group("pages"))
             return True
         journal = bool(_JOURNAL_WORD.search(block)) and not _PUBLISHER_WORD.search(block) and not _PUB_TAIL.search(block)
         if journal:
@@ -846,9 +920,9 @@ class _Reader:
         if langid:
             fields["langid"] = langid
         names = {role: tuple([*n.names, ET_AL] if n.et_al else n.names) for role, n in self.roles.items() if n.names or n.et_al}
-        raw = {k: v if k in _VERBATIM else _latex(v) for k, v in fields.items()}
-        for role, n in self.roles.items():
-            raw[role] = " and ".join([*n.typed, *(["others"] if n.et_al else [])])
+        raw = {k: v if k in _VERBATIM or k.endswith("_transliteration_en") else _latex(v) for k, v in fields.items()}
+        for role, people in names.items():
+            raw[role] = " and ".join(_bibtex_name(n) for n in people)
         lines = dict.fromkeys(fields, self.location.line)
         ref = Reference(self.key, entry_type, fields, names, self.location, raw, "csl-json", lines)
         authors = self.roles.get("author") or self.roles.get("editor") or self.roles.get("holder") or _Names()
@@ -884,6 +958,36 @@ def _latex(text: str) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
+
+
+_TRANSLATION_OPENS = re.compile(r"[.．。]\s{0,3}([\[［〔【(（])")
+_TRANSLATION_CLOSES = re.compile(r"[\]］〕】)）]\s{0,2}[.．]?\s{0,2}$")
+
+
+def _split_translation(work: str) -> tuple[str, str | None]:
+    """``中文条目. [English version[J]. …]``: the entry and its English version in brackets after it, if it has one
+    (a Chinese entry, then a bracketed text without Chinese characters that has a type code of its own)."""
+    first = _CODE.search(work)
+    if not first or not _has_han(work[: first.start()]):
+        return work, None
+    for m in _TRANSLATION_OPENS.finditer(work, first.end()):
+        inner = work[m.end():]
+        if _CODE.search(inner) and not _has_han(inner) and len(inner) > 10:
+            return work[: m.start() + 1].rstrip(), _TRANSLATION_CLOSES.sub("", inner).strip()
+    return work, None
+
+
+def _bibtex_name(name: Name) -> str:
+    """A parsed name as BibTeX writes it (``Veen, P H``, ``{American Chemical Society}``, ``others``)."""
+    if name == ET_AL:
+        return "others"
+    if name.corporate:
+        return "{" + name.family + "}"
+    family = f"{name.particle} {name.family}".strip()
+    if not name.given_raw and not name.suffix:
+        return family
+    parts = [family, name.suffix, name.given_raw] if name.suffix else [family, name.given_raw]
+    return ", ".join(parts)
 
 
 def _strip_end(text: str) -> str:
@@ -939,6 +1043,8 @@ def _separates(text: str, dot: int, after: int) -> bool:
     if bare in _NO_STOP or re.fullmatch(r"(?:[a-z]\.)+[a-z]", bare):
         return False
     if re.fullmatch(r"[A-Z\u00c0-\u00de]", word):
+        if re.search(r"(?:^|[,，;；]\s{0,3})$", text[max(0, dot - len(word) - 4): dot - len(word)]):
+            return False  # P. Viola, M. Jones: an initial before its family name (a given-first list)
         following = _NEXT_WORD.match(text, after)
         previous = re.search(r"(?<![^\s,，:：;；(（])[A-Z]\.\s$", text[max(0, dot - len(word) - 4): dot - len(word)])
         if following and re.fullmatch(r"[A-Z]\.[,:：，]?", following.group(1)):
@@ -990,6 +1096,16 @@ def _number_like(text: str) -> bool:
     if _has_han(text):
         return bool(re.fullmatch(r"[^\x00-\x7f]{1,8}[［\[〔(（]?\d{4}[］\]〕)）]?\s?\d{1,5}\s?号", text))
     return len(text.split()) <= 3 and not re.search(r"[a-z]{4,}", text)
+
+
+def _dated_shape(block: str) -> bool:
+    m = _DATED.match(block)
+    return bool(m and any(m.groups()))
+
+
+def _page_range(pages: str) -> str:
+    """``1433 -1440``, ``27－30`` → ``1433-1440``, ``27-30``: a range typed with spaces or a full-width hyphen."""
+    return re.sub(r"(?<=\d)\s{0,2}[-－]\s{0,2}(?=\d)", "-", pages)
 
 
 def _pages_like(text: str) -> bool:
@@ -1124,6 +1240,14 @@ def _name(piece: str) -> Name:
         if len(tokens) == 2 and _pinyin_name(tokens[0], tokens[1]):
             family = _family_case(tokens[0])
             return Name(family, tokens[1], suffix=suffix, given_raw="{" + tokens[1] + "}")
+        leading = 0  # given names first, as other styles write them: T. S. Huang, Zhengxia Zou
+        while leading < len(tokens) - 1 and re.fullmatch(r"[A-Z]\.(?:-?[A-Z]\.)?", tokens[leading]):
+            leading += 1
+        if leading and len(tokens) - leading <= 2 and not _ORGANISATION.search(piece):
+            given = " ".join(_initial(t) for t in tokens[:leading])
+            return Name(_family_case(" ".join(tokens[leading:])), given, "", suffix, False, given)
+        if len(tokens) == 2 and _pinyin_name(tokens[1], tokens[0]):
+            return Name(_family_case(tokens[1]), tokens[0], suffix=suffix, given_raw="{" + tokens[0] + "}")
         return Name(family=piece, corporate=True)
     if _ORGANISATION.search(" ".join(tokens)) and len(tokens) > 2:
         return Name(family=piece, corporate=True)
@@ -1159,8 +1283,8 @@ def _family_case(family: str) -> str:
 
 def _pinyin_name(family: str, given: str) -> bool:
     """``Li Jiangning``: a common Chinese surname and a given name written in full as pinyin syllables."""
-    letters = given.lower()
-    if not re.fullmatch(r"[A-Za-z]{2,12}", given) or not given[0].isupper() or not given[1:].islower() or letters in _WESTERN_GIVEN:
+    letters = given.lower().replace("-", "")
+    if not re.fullmatch(r"[A-Z][a-z]{1,11}(?:-[A-Za-z][a-z]{1,8})?", given) or letters in _WESTERN_GIVEN:
         return False
     from mspress.styles.gbt7714.pinyin import CHINESE_SURNAMES  # a set of names; the module reads no file on import
 
