@@ -37,7 +37,9 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
                        "settings, or the CSL style it names (csl = ...), with [tool.mspress]'s own settings over it. For the plain "
                        "standard, GB/T 7714-2015 numeric whatever the project says, give --journal none, or run it outside any "
                        "project (-C to a folder with no pyproject.toml); --journal default still takes [tool.mspress]'s settings.")
-    r.add_argument("file", type=Path, help="a .bib or CSL-JSON .json file")
+    r.add_argument("file", type=Path, nargs="?", help="a .bib or CSL-JSON .json file")
+    r.add_argument("--from-text", type=Path, metavar="FILE", help="instead: a typed reference list (.txt or .md, one entry per "
+                   "[n]/n. label or per line) written out as BibTeX entries; entries not fully read are reported on stderr")
     _project_options(r, argparse.SUPPRESS)
     r.add_argument("--style", choices=STYLES, default=None, help="default: the journal's (gb7714-2015 without a project); "
                    "replaces the journal's CSL style")
@@ -144,6 +146,13 @@ def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
 
 
 def _refs(args: argparse.Namespace, root: Path, journal: str | None) -> int:
+    if (args.file is None) == (args.from_text is None):
+        print("mspress refs: error: give a .bib or .json FILE, or --from-text FILE (not both)", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    if args.from_text is not None:
+        from mspress.commands.refs import bibtex_from_text
+
+        return bibtex_from_text(args.from_text, err=lambda line: print(line, file=sys.stderr), out=print)
     from mspress.commands.refs import print_references
     from mspress.config import load_settings
 

@@ -6,14 +6,18 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from mspress.errors import Location
-from mspress.model import Name
+from mspress.errors import Diagnostic, ExitCode, Location
+from mspress.model import Name, Reference
+from mspress.sources.bibtex import parse_bibtex
+from mspress.sources.names import ET_AL
 from mspress.sources.typed_references import ParsedEntry, parse_entries, parse_entry, split_list
 from mspress.styles.gbt7714 import Options, format_reference
+from mspress.writers.bibtex import RAW_FIELDS, URL_FIELDS, write_entry
 
 REPO = Path(__file__).parent.parent
 SUITE = REPO.parent / "shared" / "gbt7714" / "conformance"
@@ -480,3 +484,114 @@ def test_round_trip_of_the_standards_examples(round_trip: str, name: str) -> Non
     m = re.search(rf"{name}\.jsonl: (\d+)/(\d+) exact round trips", round_trip)
     assert m, round_trip
     assert int(m.group(1)) / int(m.group(2)) >= TARGET, round_trip
+
+
+# --- BibTeX out, and back in -----------------------------------------------------------------------------------------
+
+
+def _read_back(ref: Reference) -> Reference:
+    found: dict[str, Reference] = {}
+    problems: list[Diagnostic] = []
+    parse_bibtex(write_entry(ref), Path("out.bib"), found, problems)
+    assert not problems, problems
+    return found[ref.key]
+
+
+def _verbatim(ref: Reference, name: str) -> str:
+    """A URL field as the engine reads it (``Entry.verbatim``)."""
+    return ref.raw_fields[name].strip("{}").replace("\\_", "_").replace("\\%", "%").replace("\\&", "&").replace("\\#", "#")
+
+
+TRICKY = Reference("tricky", "book", {
+    "title": "Braces {like} these, 100% & #1 $5 a_b ~ ^ back\\slash", "publisher": "Farrar, Straus and Giroux",
+    "address": "北京", "year": "2019", "note": "em\u2003space and “quotes”", "url": "http://example.org/~me/a_b%20c&d=1#top",
+    "doi": "10.1000/a_b", "langid": "english"}, {
+    "author": (Name("Berg", "A", "van der"), Name("Peebles", "P Z", suffix="Jr."), Name("Veen", "P H", dropping="v d"),
+               Name("Taylor & Francis, Inc.", corporate=True), ET_AL),
+    "editor": (Name("王晓明"), Name("Li", "Jiangning", given_raw="{Jiangning}"))}, HERE)
+
+
+@pytest.mark.parametrize("ref", [TRICKY, *(parse(t).reference for t in (
+    "王晓明, 李华, 张三, 等. 抑郁症的神经机制研究[J]. 中华医学杂志, 2020, 100(5): 321-325.",
+    "Online Computer Library Center, Inc. About OCLC: history of cooperation[EB/OL]. [2012-03-27]. http://www.oclc.org/about/cooperation.en.html.",
+    "张洪刚，王辉. 汉江上游降水研究[J]. 长江科学院院报, 2007, 24(5): 27-30. [ZHANG Honggang, WANG Hui. Changing tendency of water[J]. "
+    "Journal of Yangtze River Scientific Research Institute, 2007, 24(5): 27-30.]",
+    "GB/T 7714—2015\u2003信息与文献 参考文献著录规则[S].",
+))], ids=["special-characters", "chinese-article", "organisation", "bilingual", "standard"])
+def test_bibtex_written_reads_back_the_same_fields(ref: Reference) -> None:
+    back = _read_back(ref)
+    assert back.entry_type == ref.entry_type
+    for name, value in ref.fields.items():
+        got = _verbatim(back, name) if name in URL_FIELDS else back.raw_fields[name] if name in RAW_FIELDS else back.fields[name]
+        assert got == value, name
+    assert set(back.fields) == set(ref.fields)
+    for role, people in ref.names.items():
+        assert [(n.family, n.given, n.particle, n.suffix, n.corporate, n.dropping) for n in back.names[role]] == \
+               [(n.family, n.given, n.particle, n.suffix, n.corporate, n.dropping) for n in people], role
+
+
+def test_bibtex_reread_formats_as_the_parsed_reference() -> None:
+    ref = parse("罗杰斯. 西方文明史: 问题与源头[M]. 潘惠霞, 魏婧, 杨艳, 等, 译. 大连: 东北财经大学出版社, 2011: 15-16.").reference
+    for edition in (2015, 2025):
+        options = Options(edition=edition)
+        assert format_reference(_read_back(ref), options).text == format_reference(ref, options).text
+
+
+# --- mspress refs --from-text -----------------------------------------------------------------------------------------
+
+Cli = Callable[..., tuple[int, str, str]]
+TYPED_LIST = """参考文献
+[1] 王晓明, 李华, 张三, 等. 抑郁症的神经机制研究[J]. 中华医学杂志, 2020, 100(5): 321-325.
+[2] Smith J, Brown A. Deep learning[M]. 2nd ed. New York:
+    Springer, 2019: 10-20.
+[3] 王晓明. 抑郁症的另一研究[J]. 中华医学杂志, 2020, 100(6): 1-5.
+[4] This is not a reference at all, just a sentence.
+"""
+
+
+def test_refs_from_text_prints_bibtex_with_unique_keys(cli: Cli, tmp_path: Path) -> None:
+    typed = tmp_path / "refs.txt"
+    typed.write_text(TYPED_LIST, encoding="utf-8")
+    code, out, err = cli("refs", "--from-text", str(typed))
+    assert code == 0
+    found: dict[str, Reference] = {}
+    parse_bibtex(out, Path("out.bib"), found, [])
+    assert list(found) == ["wang2020yiyu", "smith2019deep", "wang2020yiyua", "this"]
+    assert found["wang2020yiyu"].fields["langid"] == "chinese" and found["smith2019deep"].fields["publisher"] == "Springer"
+    assert "langid" not in found["smith2019deep"].fields
+    assert err.splitlines() == [f"{typed}:6:1: warning: entry 4 (this) not fully parsed, confidence 0.59; read mostly by guessing: "
+                                "check the BibTeX entry [typed-entry-unparsed]"]
+
+
+def test_refs_from_text_reports_unparsed_pieces(cli: Cli, tmp_path: Path) -> None:
+    typed = tmp_path / "refs.md"
+    typed.write_text("1. 王晓明. 题名[J]. 中华医学杂志, 2020, 100(5): 321-325. 多余的一段文字. http://a.org/x. 又一段.\n", encoding="utf-8")
+    code, out, err = cli("refs", "--from-text", str(typed))
+    assert code == 0 and out.startswith("@article{wang2020timing,")
+    assert re.fullmatch(rf"{re.escape(str(typed))}:1:1: warning: entry 1 \(wang2020timing\) not fully parsed, confidence 0\.\d+; "
+                        r"not read: “多余的一段文字”; “又一段”: check the BibTeX entry \[typed-entry-unparsed\]\n", err)
+
+
+@pytest.mark.parametrize("content, suffix, message", [
+    (None, ".txt", "no such file"),
+    ("x", ".docx", "cannot read .docx files as a typed reference list"),
+    (b"\xff\xfe broken", ".txt", "not valid UTF-8"),
+    ("\n\n", ".txt", "no reference entries found"),
+], ids=["missing", "wrong-kind", "not-utf8", "empty"])
+def test_refs_from_text_errors_are_one_line(cli: Cli, tmp_path: Path, content: str | bytes | None, suffix: str, message: str) -> None:
+    typed = tmp_path / f"refs{suffix}"
+    if isinstance(content, bytes):
+        typed.write_bytes(content)
+    elif content is not None:
+        typed.write_text(content, encoding="utf-8")
+    code, out, err = cli("refs", "--from-text", str(typed))
+    assert code == ExitCode.UNUSABLE and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith(f"{typed}:1:1: error: {message}") and "Traceback" not in err
+
+
+def test_refs_needs_one_input(cli: Cli, tmp_path: Path) -> None:
+    assert cli("refs")[0] == ExitCode.UNUSABLE
+    typed = tmp_path / "refs.txt"
+    typed.write_text(TYPED_LIST, encoding="utf-8")
+    code, _, err = cli("refs", str(REPO / "references" / "library.bib"), "--from-text", str(typed))
+    assert code == ExitCode.UNUSABLE and "not both" in err

@@ -577,8 +577,11 @@ class _Reader:
             return
         rest = [b for b in blocks if not (_dated_shape(b) and self._dated(b))]  # an online article's (date)[accessed]
         if rest:
-            self.unparsed.extend(rest[:-1])
-            self._source(rest[-1])
+            # the journal's block has its numbers; other text around it is reported, not taken for the journal
+            at = next((i for i in range(len(rest) - 1, -1, -1) if re.search(r"\d", rest[i]) and re.search(r"[,，(（:：]", rest[i])),
+                      len(rest) - 1)
+            self.unparsed.extend(rest[:at] + rest[at + 1:])
+            self._source(rest[at])
 
     def _newspaper(self, blocks: list[str]) -> None:
         self.entry_type = "article"
@@ -926,7 +929,8 @@ class _Reader:
         lines = dict.fromkeys(fields, self.location.line)
         ref = Reference(self.key, entry_type, fields, names, self.location, raw, "csl-json", lines)
         authors = self.roles.get("author") or self.roles.get("editor") or self.roles.get("holder") or _Names()
-        unparsed = tuple(u for u in (p.strip() for p in self.unparsed) if u)
+        pieces = [u for u in (p.strip() for p in self.unparsed) if u]
+        unparsed = tuple(sorted(pieces, key=lambda piece: (self.typed.find(piece) % (len(self.typed) + 1), pieces.index(piece))))
         return ParsedEntry(self.typed, ref, self.code, self.medium, tuple(authors.typed), authors.et_al, language, self.system,
                            _edition(self.work), self._confidence(unparsed), unparsed)
 
