@@ -54,6 +54,8 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
     c.add_argument("--output", type=Path, help="file written by --format junit or sarif")
     c.add_argument("--min-run", type=int, choices=(2, 3), help="editor mode: consecutive numbers form a range from this many on "
                    "(default: the journal's compress_min_run)")
+    c.add_argument("--style", choices=STYLES, default=None, help="editor mode: also check each typed reference entry against this "
+                   "edition of GB/T 7714; project mode: the reference style (overrides the journal's)")
     return p
 
 
@@ -138,9 +140,9 @@ def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
         from mspress.config import load_settings
 
         min_run = args.min_run or load_settings(root, journal).journal.citations.min_run
-        report = check_file(target, Path(args.path), min_run)
+        report = check_file(target, Path(args.path), min_run, args.style)
     else:
-        report = check_project(target, journal, files)
+        report = check_project(target, journal, files, args.style)
     emit(report, args.report_format, args.report, args.output, target.name or str(target))
     return report.exit_code(args.strict)
 
