@@ -183,3 +183,38 @@ def test_heading_after_a_soft_line_break(tmp_path: Path) -> None:
     document.save(str(tmp_path / "p.docx"))
     report = check_path(tmp_path / "p.docx", Path("p.docx"))
     assert [(d.code, str(d.location)) for d in report.diagnostics] == [("uncited-reference", "p.docx:2:64")]
+
+
+def test_markdown_code_and_images_are_not_read(tmp_path: Path) -> None:
+    text = ("研究[1-3]表明。\n\n```python\nz_array[m[0],m[1]] = 1\n```\n\n用 `features[0]` 取值，见图：![640](https://x/640.png)\n\n"
+            f"参考文献\n\n{LIST}")
+    assert reports(tmp_path, text, "paper.md") == []
+
+
+def test_list_items_in_the_text_are_not_citations(tmp_path: Path) -> None:
+    text = f"检索结果：\n[1]\t某题录一\n[2]\t某题录二\n\n研究<sup>[1-3]</sup>表明。\n\n参考文献\n\n{LIST}"
+    assert reports(tmp_path, text, "paper.md") == []
+
+
+def test_adjacent_groups_are_one_citation(tmp_path: Path) -> None:
+    assert reports(tmp_path, f"研究<sup>[1][2]</sup>表明，另见<sup>[3]</sup>。\n\n参考文献\n\n{LIST}", "paper.md") == [("uncompressed-range", 1)]
+
+
+def test_heading_and_first_entry_in_one_paragraph(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("研究[1-2]表明。")
+    document.add_paragraph("##6 参考文献 [1] A A. One[J]. J, 2001.")
+    document.add_paragraph("[2] B B. Two[J]. J, 2002.")
+    document.add_paragraph("[3] C C. Three[J]. J, 2003.")
+    document.save(str(tmp_path / "p.docx"))
+    assert [(d.code, str(d.location)) for d in check_path(tmp_path / "p.docx", Path("p.docx")).diagnostics] == [("uncited-reference", "p.docx:4:1")]
+
+
+def test_a_number_beyond_the_list_is_one_problem(tmp_path: Path) -> None:
+    assert reports(tmp_path, f"研究[1]、[9]表明，另见[2-3]，再见[10-11]。\n\n参考文献\n\n{LIST}") == [("undefined-citation", 1)] * 2
+
+
+def test_html_source_newlines_are_spaces_and_br_breaks(tmp_path: Path) -> None:
+    page = ("<html><body><p>检索结果：<br/>[1]\n某题录一<br/>[2]\n某题录二</p><p>研究<sup>[1-3]</sup>表明。</p><h2>参考文献</h2>"
+            "<p>[1] A A. One[J]. J, 2001.</p><p>[2] B B. Two[J]. J, 2002.</p><p>[3] C C. Three[J]. J, 2003.</p></body></html>")
+    assert reports(tmp_path, page, "paper.html") == []

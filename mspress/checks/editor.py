@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mspress.checks.report import CheckReport, NumberRow
@@ -82,7 +82,7 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2, style: str |
     diagnostics: list[Diagnostic] = []
     limit = max((e.number for e in entries), default=0) if entries else None
     citations = list(_citations(layout.text, path, diagnostics, min_run, limit))
-    diagnostics += _order(citations)
+    diagnostics += _order(citations, None if entries is None else {e.number for e in entries})
     diagnostics += _bracket_style(citations)
     if entries is None:
         diagnostics += _no_list(lines, path, layout.heading)
@@ -103,6 +103,7 @@ def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout
 
     ``paragraphs``: each line is a whole paragraph (Word, HTML), so a line without a label never continues an entry.
     """
+    lines = [part for line in lines for part in _heading_apart(line)]
     heading = next((i for i in range(len(lines) - 1, -1, -1)
                     if not lines[i].in_table and len(lines[i].text) < 80 and _HEADING.match(lines[i].text.strip())), None)
     if heading is not None:
@@ -116,6 +117,19 @@ def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout
             if len(entries) >= 2 and [e.number for e in entries[:2]] == [1, 2]:
                 return Layout(lines[:start] + lines[start + end:], entries)
     return Layout(lines, None, None if heading is None else lines[heading])
+
+
+_FIRST_ENTRY = re.compile(r"\s+(?=[\[［〔【]\s*1\s*[\]］〕】])")
+
+
+def _heading_apart(line: Line) -> list[Line]:
+    """A heading and the list's first entry in one paragraph (``参考文献 [1] …``, a converter's doing): two lines."""
+    cut = _FIRST_ENTRY.search(line.text, 0, 60) if "1" in line.text[:60] else None
+    if cut is None or not _HEADING.match(line.text[:cut.start()].strip()):
+        return [line]
+    head, rest = line.text[:cut.start()], line.text[cut.end():]
+    return [replace(line, text=head, superscripts=(), math=()),
+            replace(line, text=rest, superscripts=(), math=(), list_number=None, offset=line.offset + cut.end())]
 
 
 def _no_list(lines: list[Line], path: Path, heading: Line | None) -> Iterator[Diagnostic]:
@@ -233,9 +247,9 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
             bare = _BARE.match(_DECORATION.sub("", text[a:b]))
             if bare and not any(x <= a < y or a <= x < b for x, y in taken) and not _UNIT_BEFORE.search(text[:a]):
                 found.append((a, b, bare.group("body"), any(c in text[a:b] for c in "［〔【")))
-        for start, end, body, full in sorted(found):
+        for start, end, body, full in _adjacent_merged(sorted(found), text):
             superscript = line.in_superscript(start, min(end, len(line.text)))
-            if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit)):
+            if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit) or _list_label(text, start, end)):
                 continue
             where = Location(path, line.number, line.offset + start + 1)
             numbers = _expand(body, text[start:end], where, diagnostics, min_run)
@@ -244,6 +258,23 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
             before = text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
             yield TypedCitation(tuple(numbers), text[start:end], where, full, superscript, before.endswith(_NARRATIVE_WORDS),
                                 line.in_math(start, min(end, len(line.text))))
+
+
+def _adjacent_merged(found: list[tuple[int, int, str, bool]], text: str) -> list[tuple[int, int, str, bool]]:
+    """``[3][4]`` typed as one mark: one citation of 3 and 4 (which GB/T 7714 writes [3-4])."""
+    merged: list[tuple[int, int, str, bool]] = []
+    for start, end, body, full in found:
+        if merged and text[merged[-1][1]:start].strip() == "" and merged[-1][1] <= start:
+            a, _, previous, wide = merged[-1]
+            merged[-1] = (a, end, f"{previous},{body}", wide or full)
+        else:
+            merged.append((start, end, body, full))
+    return merged
+
+
+def _list_label(text: str, start: int, end: int) -> bool:
+    """``[1]<tab>text`` at the start of a line labels an item of a list in the text, not a citation."""
+    return not text[:start].strip() and bool(re.match(r"\s+\S", text[end:end + 3]))
 
 
 def _joined(lines: list[Line], index: int) -> str:
@@ -321,13 +352,16 @@ def _compressed(numbers: list[int], min_run: int = 2) -> str:
     return format_runs(compress(numbers, min_run))
 
 
-def _order(citations: list[TypedCitation]) -> Iterator[Diagnostic]:
-    # A smaller number that is never cited is a gap or an uncited entry, reported by those rules.
-    cited = {n for c in citations for n in c.numbers}
+def _order(citations: list[TypedCitation], listed: set[int] | None) -> Iterator[Diagnostic]:
+    # A smaller number that is never cited is a gap or an uncited entry, a number not in the list an undefined
+    # citation: those rules report them, not this one.
+    cited = {n for c in citations for n in c.numbers if listed is None or n in listed}
     highest = 0
     seen: set[int] = set()
     for citation in citations:
         for n in sorted(set(citation.numbers) - seen):
+            if listed is not None and n not in listed:
+                continue
             if n > highest + 1 and any(m in cited for m in range(highest + 1, n)):
                 missing = next(m for m in range(highest + 1, n) if m in cited)
                 yield Diagnostic("citation-out-of-order", ERROR,
@@ -372,9 +406,11 @@ def _against_list(citations: list[TypedCitation], entries: list[ListEntry]) -> I
             yield Diagnostic("duplicate-key", ERROR, f"reference [{entry.number}] appears twice in the list (also at line {seen[entry.number].location.line})", entry.location)
         seen.setdefault(entry.number, entry)
     for citation in citations:
-        for n in citation.numbers:
-            if n not in numbers:
-                yield Diagnostic("undefined-citation", ERROR, f"[{n}] is cited but the reference list has no entry [{n}]", citation.location)
+        missing = sorted({n for n in citation.numbers if n not in numbers})
+        if missing:
+            what = f"[{missing[0]}] is cited but the reference list has no entry [{missing[0]}]" if len(missing) == 1 else \
+                f"[{_compressed(missing)}] are cited but the reference list has no entries for them"
+            yield Diagnostic("undefined-citation", ERROR, what, citation.location)
     cited = {n for c in citations for n in c.numbers}
     for entry in entries:
         if entry.number not in cited:

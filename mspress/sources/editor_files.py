@@ -73,7 +73,9 @@ def read_document(path: Path, shown: Path) -> list[Line]:
     except OSError as exc:
         raise InputUnreadable(Location(shown), f"cannot read file: {exc.strerror}") from None
     text = _decode(data, shown)
-    return _html(text) if suffix in (".html", ".htm") else _plain(text)
+    if suffix in (".html", ".htm"):
+        return _html(text)
+    return _plain(_hide_markdown_code(text) if suffix in (".md", ".markdown") else text)
 
 
 def _decode(data: bytes, shown: Path) -> str:
@@ -91,6 +93,30 @@ _MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^|\\textsuperscript\{[^{}]{0
 _MATH_SUP = re.compile(r"\$\s*(?:\{\s*\}\s*)?\^\s*(?:\{[^{}$]{1,40}\}|[\[［][^$]{1,40}?[\]］]|\d{1,4})\s*\$"
                        r"|\^\s*\{\s*[\[［][\d\s,，、~～\-–—]{1,40}[\]］]\s*\}")
 _MATH = re.compile(r"\$\$.{0,2000}?\$\$|(?<![\\$])\$(?=\S)[^$\n]{1,1000}?(?<=\S)\$|\\\(.{0,1000}?\\\)|\\\[.{0,2000}?\\\]")
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?!`).{1,2000}?(?<!`)\1(?!`)")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,2000}\)")
+
+
+def _hide_markdown_code(text: str) -> str:
+    """Code (fenced blocks, `inline`) and images' alt text blanked out, lines and columns kept: their brackets
+    (``features[0]``, ``![640](…)``) are no citations."""
+    lines = text.split("\n")
+    fence = None
+    for i, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)[0] * 3
+            lines[i] = ""
+        elif fence is not None:
+            if line.lstrip().startswith(fence):
+                fence = None
+            lines[i] = ""
+        elif "`" in line or "![" in line:
+            lines[i] = _IMAGE.sub(lambda m: " " * len(m.group(0)), _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line))
+    return "\n".join(lines)
 
 
 def _plain(text: str) -> list[Line]:
@@ -139,13 +165,15 @@ def _collect_text(element, parts: list[str], spans: list[tuple[int, int]], in_su
     start = sum(map(len, parts))
     if element.tag == "math" or str(element.tag).endswith("}math"):
         return  # MathML: its brackets are intervals, not citations
+    if element.tag == "br":
+        parts.append("\n")  # a line break; the source's own newlines are spaces
     if element.text:
-        parts.append(element.text)
+        parts.append(element.text.replace("\n", " "))
     for child in element:
         if isinstance(child.tag, str):
             _collect_text(child, parts, spans, sup)
         if child.tail:
-            parts.append(child.tail)
+            parts.append(child.tail.replace("\n", " "))
     if sup and not in_sup:
         spans.append((start, sum(map(len, parts))))
 
