@@ -1,4 +1,5 @@
-"""Time ``check`` as a fresh process on the example and on synthetic manuscripts 10× and 100× its size.
+"""Time ``check`` as a fresh process on the example and on synthetic manuscripts 10× and 100× its size, and
+editor mode on a Word file with 100 typed references (with and without the format check, ``--style``).
 
 Usage: python benchmarks/check_time.py [--runs N] [--baseline REV]
 
@@ -47,6 +48,31 @@ def synthetic(project: Path, target: Path, times: int) -> None:
             (target / "manuscript" / f"{k:03d}{path.name[2:]}").write_text(text, encoding="utf-8")
 
 
+def word_manuscript(target: Path, count: int = 100) -> Path:
+    """A .docx as an editor receives it: paragraphs citing [1]…[count] in order (some as ranges), the example's
+    references typed in GB/T 7714-2015 (repeated, each copy a distinct work) in Word's automatic numbering."""
+    import docx
+
+    sys.path.insert(0, str(REPO))
+    from mspress.sources.bibtex import load_library
+    from mspress.styles.gbt7714 import Options, format_bibliography
+
+    library = load_library(REPO).references
+    refs = list(library.values())
+    formatted = [f.text for f in format_bibliography(refs, Options(edition=2015), [r.key for r in refs])]
+    document = docx.Document()
+    for start in range(1, count + 1, 4):
+        document.add_paragraph(f"第{start}段研究表明[{start}]，另见[{start + 1}-{min(start + 3, count)}]。" if start + 1 < count
+                               else f"见[{start}]。")
+    document.add_heading("参考文献", 1)
+    for n in range(count):
+        text = formatted[n % len(formatted)]
+        document.add_paragraph(text.replace(". ", f". Part {n // len(formatted)}: ", 1) if n >= len(formatted) else text, style="List Number")
+    path = target / "editor-100.docx"
+    document.save(str(path))
+    return path
+
+
 AS_INSTALLED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 """pip compiles an installed package's bytecode; a machine that forbids writing it would time the compiler."""
 
@@ -69,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             synthetic(REPO, projects[times], times)
         commands = {f"{times:>3}× example": [sys.executable, str(REPO / "build.py"), "check", "-C", str(root)]
                     for times, root in projects.items()}
+        word = word_manuscript(Path(tmp))
+        commands["editor .docx, 100 refs"] = [sys.executable, str(REPO / "build.py"), "check", str(word)]
+        commands["  … with --style"] = [sys.executable, str(REPO / "build.py"), "check", str(word), "--style", "gb7714-2015"]
         if opts.baseline:
             checkout = Path(tmp) / "baseline"
             subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(checkout), opts.baseline], check=True, capture_output=True)
@@ -77,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(REPO / name, example / name)
             shutil.copy(checkout / "pyproject.toml", example / "pyproject.toml")
             commands[f"example at {opts.baseline}"] = [sys.executable, str(checkout / "build.py"), "check", "-C", str(example)]
+            commands[f"editor .docx at {opts.baseline}"] = [sys.executable, str(checkout / "build.py"), "check", str(word)]
         for cmd in commands.values():
             timed(cmd)  # warm-up: bytecode written, files cached
         samples: dict[str, list[float]] = {name: [] for name in commands}

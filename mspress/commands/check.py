@@ -17,21 +17,23 @@ if TYPE_CHECKING:
     from mspress.sources.manuscript import ManuscriptFiles
 
 
-def check_path(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
+def check_path(target: Path, shown: Path, min_run: int = 2, style: str | None = None) -> CheckReport:
     """A file → editor mode; a directory → project mode, with the project's settings."""
-    return check_file(target, shown, min_run) if target.is_file() else check_project(target)
+    return check_file(target, shown, min_run, style) if target.is_file() else check_project(target, style=style)
 
 
-def check_file(target: Path, shown: Path, min_run: int = 2) -> CheckReport:
-    """Editor mode: a manuscript file someone else wrote (``min_run``: the journal's shortest range)."""
+def check_file(target: Path, shown: Path, min_run: int = 2, style: str | None = None) -> CheckReport:
+    """Editor mode: a manuscript file someone else wrote (``min_run``: the journal's shortest range; ``style``:
+    also check each typed reference entry against that edition of GB/T 7714)."""
     from mspress.checks.editor import check_document
     from mspress.sources.editor_files import read_document
 
-    return check_document(read_document(target, shown), shown, min_run)
+    return check_document(read_document(target, shown), shown, min_run, style)
 
 
-def check_project(root: Path, journal: str | None = None, files: ManuscriptFiles | None = None) -> CheckReport:
-    """``files``: the manuscript already read (and being parsed), when the caller started that early."""
+def check_project(root: Path, journal: str | None = None, files: ManuscriptFiles | None = None, style: str | None = None) -> CheckReport:
+    """``files``: the manuscript already read (and being parsed), when the caller started that early; ``style``
+    overrides the journal's reference style, as ``build --style`` does."""
     from mspress.sources.manuscript import read_manuscript
 
     files = files or read_manuscript(root)  # pandoc starts reading now, while the rest loads
@@ -39,7 +41,7 @@ def check_project(root: Path, journal: str | None = None, files: ManuscriptFiles
     from mspress.config import load_settings
     from mspress.sources.project import load_project
 
-    project = load_project(root, load_settings(root, journal), files)
+    project = load_project(root, load_settings(root, journal).with_overrides(style=style), files)
     return CheckReport(tuple(rules.run(project)), project_table(project.numbering))
 
 
