@@ -38,8 +38,9 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
                        "standard, GB/T 7714-2015 numeric whatever the project says, give --journal none, or run it outside any "
                        "project (-C to a folder with no pyproject.toml); --journal default still takes [tool.mspress]'s settings.")
     r.add_argument("file", type=Path, nargs="?", help="a .bib or CSL-JSON .json file")
-    r.add_argument("--from-text", type=Path, metavar="FILE", help="instead: a typed reference list (.txt or .md, one entry per "
-                   "[n]/n. label or per line) written out as BibTeX entries; entries not fully read are reported on stderr")
+    r.add_argument("--from-text", type=Path, metavar="FILE", help="instead: the typed reference list of a manuscript (.docx, .html, .md, "
+                   ".txt; the list after its heading) or of a file that is only a list (one entry per [n]/n. label or per line), "
+                   "written out as BibTeX entries; entries not fully read are reported on stderr")
     _project_options(r, argparse.SUPPRESS)
     r.add_argument("--style", choices=STYLES, default=None, help="default: the journal's (gb7714-2015 without a project); "
                    "replaces the journal's CSL style")

@@ -574,10 +574,11 @@ def test_refs_from_text_reports_unparsed_pieces(cli: Cli, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("content, suffix, message", [
     (None, ".txt", "no such file"),
-    ("x", ".docx", "cannot read .docx files as a typed reference list"),
-    (b"\xff\xfe broken", ".txt", "not valid UTF-8"),
+    ("x", ".pdf", "cannot read .pdf files as a reference list"),
+    ("x", ".docx", "not a readable .docx file"),
+    (b"\xff\xfe broken", ".txt", "the file is neither UTF-8 nor GB18030 text"),
     ("\n\n", ".txt", "no reference entries found"),
-], ids=["missing", "wrong-kind", "not-utf8", "empty"])
+], ids=["missing", "wrong-kind", "broken-docx", "not-text", "empty"])
 def test_refs_from_text_errors_are_one_line(cli: Cli, tmp_path: Path, content: str | bytes | None, suffix: str, message: str) -> None:
     typed = tmp_path / f"refs{suffix}"
     if isinstance(content, bytes):
@@ -595,3 +596,19 @@ def test_refs_needs_one_input(cli: Cli, tmp_path: Path) -> None:
     typed.write_text(TYPED_LIST, encoding="utf-8")
     code, _, err = cli("refs", str(REPO / "references" / "library.bib"), "--from-text", str(typed))
     assert code == ExitCode.UNUSABLE and "not both" in err
+
+
+def test_refs_from_text_takes_the_list_of_a_word_manuscript(cli: Cli, tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("研究[1-2]表明。")
+    document.add_heading("参考文献", 1)
+    document.add_paragraph("王晓明, 李华. 抑郁症的神经机制研究[J]. 中华医学杂志, 2020, 100(5): 321-325.", style="List Number")
+    document.add_paragraph("Smith J, Brown A. Deep learning[M]. 2nd ed. New York: Springer, 2019: 10-20.", style="List Number")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "1"
+    document.save(str(tmp_path / "paper.docx"))
+    code, out, err = cli("refs", "--from-text", str(tmp_path / "paper.docx"))
+    assert code == 0 and err == ""
+    assert re.findall(r"^@(\w+)\{(\w+),", out, re.M) == [("article", "wang2020yiyu"), ("book", "smith2019deep")]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from mspress.checks.editor import ListEntry
 from mspress.errors import Diagnostic, Severity
 from mspress.model import Reference
-from mspress.sources.typed_references import ParsedEntry, parse_entry
+from mspress.sources.typed_references import ParsedEntry, parse_entry, split_translation
 from mspress.styles.gbt7714.fields import missing_fields
 from mspress.styles.gbt7714.options import Options
 
@@ -38,9 +38,6 @@ _DOTTED_INITIALS = re.compile(r"\b[A-Z]\.\s*[A-Z]\b")
 _FINAL_DOT = re.compile(r"\b[A-Z]\.$")
 _GIVEN_FIRST = re.compile(r"^(?:[A-Z](?:\.\s*|\s+)){1,3}(?:[A-Z][a-z'’-]+|[A-Z]{2,}[A-Z'’-]*)$")
 _SUFFIX = re.compile(r"[,，]?\s*(?:Jr|Sr|II|III|IV)\.?$")
-# A Chinese entry followed by its English translation in brackets or parentheses (中英对照), as many Chinese
-# journals print their lists: the translation is checked apart.
-_TRANSLATION = re.compile(r"^(?P<original>.*[\u3400-\u9fff].*?[.。])\s*[\[［(（](?P<translation>[A-Z][^\u3400-\u9fff]{20,}\[[A-Z]{1,2}(?:/[A-Z]{2})?\][^\u3400-\u9fff]*)[\]］)）]\s*\.?\s*$")
 
 
 def check_entries(entries: list[ListEntry], style: str) -> Iterator[Diagnostic]:
@@ -49,9 +46,9 @@ def check_entries(entries: list[ListEntry], style: str) -> Iterator[Diagnostic]:
     widths: list[tuple[ListEntry, str, str]] = []
     for entry in entries:
         text = " ".join(entry.text.split())
-        translation = _TRANSLATION.match(text) if len(text) < 3000 else None
+        original, translation = split_translation(text)  # 中英对照: the English version is checked as an entry too
         reported: set[str] = set()  # one report per kind of fault and entry, its translation included
-        parts = ((translation.group("original"), ""), (translation.group("translation"), " (its translation)")) if translation else ((text, ""),)
+        parts = ((original, ""), (translation, " (its translation)")) if translation else ((text, ""),)
         for part, which in parts:
             for code, message in _check_one(entry, part.strip(), edition, options):
                 if code == "entry-punctuation":

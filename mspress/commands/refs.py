@@ -61,21 +61,12 @@ def bibtex_from_text(path: Path, err: Callable[[str], None], out: Callable[[str]
     that could not be read whole is reported on ``err`` as ``path:line:1: warning: … [typed-entry-unparsed]``."""
     from dataclasses import replace
 
-    from mspress.sources.files import read_text
-    from mspress.sources.typed_references import parse_entries, split_list
+    from mspress.sources.typed_references import parse_entries
     from mspress.writers.bibtex import write_entry
 
     if not path.is_file():
-        raise InputUnreadable(Location(path), "no such file: give a typed reference list (.txt or .md)")
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputUnreadable(Location(path), f"cannot read {path.suffix} files as a typed reference list: give a .txt or .md file")
-    try:
-        text = read_text(path.resolve(), path.resolve().parent)
-    except ManuscriptError as exc:  # not UTF-8, too large, not a regular file: the path as the user gave it
-        raise InputUnreadable(Location(path, exc.location.line), str(exc.diagnostic.message), exc.diagnostic.code) from None
-    entries = split_list(text)
-    if not entries:
-        raise InputUnreadable(Location(path), "no reference entries found: give one entry per [n] or n. label, or per line")
+        raise InputUnreadable(Location(path), "no such file: give a typed reference list or a manuscript (.txt, .md, .html, .docx)")
+    entries = typed_list(path)
     parsed = parse_entries((entry, f"entry{n}", Location(path, line)) for n, (line, entry) in enumerate(entries, 1))
     taken: set[str] = set()
     for n, entry in enumerate(parsed, 1):
@@ -89,6 +80,31 @@ def bibtex_from_text(path: Path, err: Callable[[str], None], out: Callable[[str]
             err(str(Diagnostic("typed-entry-unparsed", Severity.WARNING, f"entry {n} ({key}) not fully parsed, confidence "
                                f"{entry.confidence:.2f}; {what}: check the BibTeX entry", entry.reference.location)))
     return ExitCode.DONE
+
+
+def typed_list(path: Path) -> list[tuple[int, str]]:
+    """(line, entry text) of the reference list in ``path``: a manuscript's list found as editor mode finds it
+    (after its heading, in Word's numbering…), else — a file that is only a list — one entry per label or line."""
+    from mspress.checks.editor import find_list
+    from mspress.sources.editor_files import SUFFIXES, read_document
+    from mspress.sources.files import read_text
+    from mspress.sources.typed_references import split_list
+
+    if path.suffix.lower() not in SUFFIXES:
+        raise InputUnreadable(Location(path), f"cannot read {path.suffix or 'this'} files as a reference list: give a .txt, .md, .html or .docx file")
+    lines = read_document(path, path)
+    found = find_list([part for line in lines for part in line.soft_lines()], path, path.suffix.lower() in (".docx", ".html", ".htm")).entries
+    if found:
+        return [(entry.location.line, entry.text) for entry in found]
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            entries = split_list(read_text(path.resolve(), path.resolve().parent))
+        except ManuscriptError as exc:  # not UTF-8, too large, not a regular file: the path as the user gave it
+            raise InputUnreadable(Location(path, exc.location.line), str(exc.diagnostic.message), exc.diagnostic.code) from None
+        if entries:
+            return entries
+    raise InputUnreadable(Location(path), "no reference entries found: give one entry per [n] or n. label, or per line, "
+                          "or a manuscript whose list follows a heading 参考文献/References")
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -336,7 +336,7 @@ class _Reader:
 
     # --- the whole entry -------------------------------------------------------------------------------------
     def read(self) -> ParsedEntry:
-        self.work, english = _split_translation(self.work)
+        self.work, english = split_translation(self.work)
         if english is not None:
             self._translation(english)
         body = self._links(self.work)
@@ -968,7 +968,7 @@ _TRANSLATION_OPENS = re.compile(r"[.．。]\s{0,3}([\[［〔【(（])")
 _TRANSLATION_CLOSES = re.compile(r"[\]］〕】)）]\s{0,2}[.．]?\s{0,2}$")
 
 
-def _split_translation(work: str) -> tuple[str, str | None]:
+def split_translation(work: str) -> tuple[str, str | None]:
     """``中文条目. [English version[J]. …]``: the entry and its English version in brackets after it, if it has one
     (a Chinese entry, then a bracketed text without Chinese characters that has a type code of its own)."""
     first = _CODE.search(work)
