@@ -123,3 +123,10 @@ def test_the_standards_examples_and_damaged_copies() -> None:
         assert data["found"] / data["damaged"] >= 0.95, edition
         for name, row in data["damages"].items():
             assert row["damaged"] == 0 or row["found"] / row["damaged"] >= 0.9, (edition, name)
+
+
+def test_full_width_brackets_around_the_type_code_are_a_type_code(tmp_path: Path) -> None:
+    entry = "王晓明, 李华. 抑郁症的神经机制研究［J］. 中华医学杂志, 2020, 100(5): 321-325."
+    assert [(c, n) for c, n, _ in checked(tmp_path, [*CORRECT_2015, entry], "gb7714-2015")] == [("entry-punctuation", 4)]
+    wide = entry.replace(", ", "，").replace(": ", "：").replace("(", "（").replace(")", "）")
+    assert [(c, n) for c, n, _ in checked(tmp_path, [*CORRECT_2025, wide], "gb7714-2025")] == [("entry-punctuation", 4)]

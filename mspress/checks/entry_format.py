@@ -23,6 +23,8 @@ WARNING = Severity.WARNING
 STYLES = {"gb7714-2015": 2015, "gb7714-2025": 2025}
 TYPE_CODES = {2015: {"M", "C", "G", "N", "J", "D", "R", "S", "P", "DB", "CP", "EB", "A", "CM", "DS", "Z"},
               2025: {"M", "C", "G", "N", "J", "D", "R", "S", "P", "DB", "CP", "EB", "A", "CM", "DS", "PP", "Z"}}
+WIDTHS = {2015: "ASCII , : ; ( ) [ ] .", 2025: "full-width ，：；（）, ASCII [ ] ."}
+"""The punctuation each edition prints (2015's examples; the 2025 standard's own typesetting)."""
 MEDIUM_CODES = {"OL", "CD", "DK", "MT", "MM"}
 ACCESS_DATE_TYPES_2025 = {"EB", "DS", "PP", "CP", "DB"}
 """2025 asks the access date of web sites and pages, data sets and preprints (8.11, 8.14, 8.15); its own example
@@ -31,7 +33,7 @@ MIN_CONFIDENCE = 0.6
 """Below this the entry's reading is a guess: it is reported as unreadable, not checked field by field."""
 _URL = re.compile(r"https?://\S+", re.I)
 _ACCESS_DATE = re.compile(r"[\[［]\s*\d{4}-\d{1,2}-\d{1,2}\s*[\]］]")
-_TYPE_MARK = re.compile(r"\[([A-Z]{1,2})(?:/([A-Z]{2}))?\]")
+_TYPE_MARK = re.compile(r"[\[［]([A-Z]{1,2})(?:/([A-Z]{2}))?[\]］]")
 _TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WIDE = str.maketrans("，：；（）．［］／", ",:;().[]/")
 _DOTTED_INITIALS = re.compile(r"\b[A-Z]\.\s*[A-Z]\b")
@@ -43,7 +45,7 @@ _SUFFIX = re.compile(r"[,，]?\s*(?:Jr|Sr|II|III|IV)\.?$")
 def check_entries(entries: list[ListEntry], style: str) -> Iterator[Diagnostic]:
     edition = STYLES[style]
     options = Options(edition=edition, system="numeric")
-    widths: list[tuple[ListEntry, str, str]] = []
+    widths: list[tuple[ListEntry, str]] = []
     for entry in entries:
         text = " ".join(entry.text.split())
         original, translation = split_translation(text)  # 中英对照: the English version is checked as an entry too
@@ -52,18 +54,18 @@ def check_entries(entries: list[ListEntry], style: str) -> Iterator[Diagnostic]:
         for part, which in parts:
             for code, message in _check_one(entry, part.strip(), edition, options):
                 if code == "entry-punctuation":
-                    widths.append((entry, f"{which.strip()} {message}".strip(), part))
+                    widths.append((entry, f"{which.strip()} {message}".strip()))
                 elif code not in reported:
                     reported.add(code)
                     yield Diagnostic(code, WARNING, f"[{entry.number}]{which} {message}", entry.location)
     yield from _widths(widths, len(entries), edition)
 
 
-def _widths(found: list[tuple[ListEntry, str, str]], total: int, edition: int) -> Iterator[Diagnostic]:
+def _widths(found: list[tuple[ListEntry, str]], total: int, edition: int) -> Iterator[Diagnostic]:
     """Punctuation of the other width: once for the list when most entries share it (a journal's house style),
     else at each entry that has it."""
-    entries = {entry.number: (entry, message) for entry, message, _ in found}
-    kind = "full-width ，：；（）" if edition == 2025 else "ASCII , : ; ( )"
+    entries = {entry.number: (entry, message) for entry, message in found}
+    kind = WIDTHS[edition]
     if len(entries) > max(2, total // 2):
         first = min(entries.values(), key=lambda e: e[0].number)
         yield Diagnostic("entry-punctuation", WARNING, f"{len(entries)} of {total} entries (the first [{first[0].number}]) use punctuation "
@@ -100,7 +102,7 @@ def _formatted(reference: Reference, options: Options) -> str:
 
 _STANDARD_FIRST = re.compile(r"^[A-Z]{2,4}(?:/[A-Z])?\s*[\d.]+[-—–:]\d{2,4}\s")
 """A 2025 standard starts with its number (GB/T 3792—2021 …), its type code being optional."""
-_AFTER_TYPE_CODE = re.compile(r"\[[A-Z]{1,2}(?:/[A-Z]{2})?\]\s*[,，;；:：]")
+_AFTER_TYPE_CODE = re.compile(r"[\[［][A-Z]{1,2}(?:/[A-Z]{2})?[\]］]\s*[,，;；:：]")
 
 
 def _findings(parsed: ParsedEntry, text: str, expected: str, edition: int) -> Iterator[tuple[str, str]]:
@@ -136,7 +138,7 @@ def _type_code(parsed: ParsedEntry, text: str, expected: str, edition: int) -> I
     elif parsed.type_code not in TYPE_CODES[edition]:
         instead = " (2015 has no preprint code: [EB] or [A])" if parsed.type_code == "PP" else ""
         yield "entry-type-code", f"has the type code [{parsed.type_code}], which GB/T 7714-{edition} does not define{instead}"
-    elif parsed.type_code == "J" and re.search(r"\[J(?:/[A-Z]{2})?\]\s*//", text):
+    elif parsed.type_code == "J" and re.search(r"[\[［]J(?:/[A-Z]{2})?[\]］]\s*//", text):
         yield "entry-type-code", "is a part of a host work (//) typed as a journal article [J]: a chapter is [M]//, a conference paper [C]//"
     if parsed.medium is not None and parsed.medium not in MEDIUM_CODES:
         yield "entry-type-code", f"has the medium code /{parsed.medium}, which GB/T 7714 does not define (OL, CD, DK, MT, MM)"
@@ -204,8 +206,7 @@ def _punctuation(parsed: ParsedEntry, text: str, expected: str, edition: int) ->
         else:
             separator = separator or (context, printed.strip() or "nothing")
     if width:
-        kind = "full-width ，：；（）" if edition == 2025 else "ASCII , : ; ( )"
-        yield "entry-punctuation", f"has {width[0]!r} where GB/T 7714-{edition} prints {width[1]!r} ({kind})"
+        yield "entry-punctuation", f"has {width[0]!r} where GB/T 7714-{edition} prints {width[1]!r} ({WIDTHS[edition]})"
     if separator:
         yield "entry-separators", f"has {separator[0]!r} where GB/T 7714 separates with {separator[1]!r}"
 
