@@ -2,6 +2,8 @@
 
     python scripts/make_editor_corpus.py          # rewrite the .txt and .docx files from the .md files
     python scripts/make_editor_corpus.py --dump   # print every .docx paragraph in reading order, numbered
+    python scripts/make_editor_corpus.py --heldout         # the same for tests/fixtures/editor-heldout/
+    python scripts/make_editor_corpus.py --heldout --dump  # (a separate batch, measured once: see its SOURCES.md)
 
 The .md files (and the *-damaged.md copies) are the stored sources; everything else is made from them:
 - pandoc conversions, as users make them: ``pandoc x.md -o x.docx``, ``pandoc -t plain --wrap=none`` and
@@ -528,6 +530,217 @@ def build() -> None:
     build_other_sources()
 
 
+# --- the held-out batch (tests/fixtures/editor-heldout/, its own SOURCES.md) ------------------------------
+
+HELDOUT = ROOT / "tests" / "fixtures" / "editor-heldout"
+
+_HELDOUT_MATH = {r"\%": "%", r"\sim": "~", r"\approx": "≈", r"^{\circ}": "°", r"\pm": "±", r"\div": "÷", r"\times": "×",
+                 r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\theta": "θ", r"\mu": "μ"}
+
+
+def _heldout_math(text: str) -> str:
+    """Inline TeX as a Word user types it: ``$u_{\\mathrm{a}}$`` → ``ua``, ``$80\\%$`` → ``80%``."""
+    def one(m: re.Match[str]) -> str:
+        body = m.group(1)
+        for tex, plain in _HELDOUT_MATH.items():
+            body = body.replace(tex, plain)
+        body = re.sub(r"\\(?:mathrm|dot|left|right)\b", "", body)
+        body = re.sub(r"\\[a-zA-Z]+", "", body)
+        return re.sub(r"[\s{}_^$]", "", body)
+    return re.sub(r"\s*\$(?!\$)(.+?)\$\s*", one, text)
+
+
+def _heldout_blocks(name: str) -> list[str]:
+    return [block.strip("\n") for block in (HELDOUT / name).read_text(encoding="utf-8").split("\n\n") if block.strip()]
+
+
+def _gbt_runs(text: str) -> list[tuple[str, bool]]:
+    """Citations as a GB/T 7714 author sets them in Word: superscript, except where the number is part of the
+    sentence (``文献[7]``), which stays on the line."""
+    runs: list[tuple[str, bool]] = []
+    position = 0
+    for m in _CITATION.finditer(text):
+        if m.start() > position:
+            runs.append((text[position:m.start()], False))
+        runs.append((m.group(0), not text[:m.start()].endswith("文献")))
+        position = m.end()
+    if position < len(text):
+        runs.append((text[position:], False))
+    return runs
+
+
+def _sup_runs(text: str) -> list[tuple[str, bool]]:
+    """``x<sup>1</sup>`` → runs with the affiliation mark raised."""
+    runs: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split(r"<sup>(.*?)</sup>", text)):
+        if piece:
+            runs.append((piece, i % 2 == 1))
+    return runs
+
+
+def _html_table_rows(html: str) -> list[list[str]]:
+    """The rows of a simple HTML table, rowspan and colspan cells repeated as empty cells."""
+    rows: list[list[str]] = []
+    pending: dict[int, int] = {}  # column → rows it still spans
+    for row_html in re.findall(r"<tr>(.*?)</tr>", html):
+        row: list[str] = []
+        column = 0
+        for attrs, value in re.findall(r"<td([^>]*)>(.*?)</td>", row_html):
+            while pending.get(column, 0) > 0:
+                pending[column] -= 1
+                row.append("")
+                column += 1
+            span = re.search(r'rowspan="(\d+)"', attrs)
+            colspan = re.search(r'colspan="(\d+)"', attrs)
+            cols = int(colspan.group(1)) if colspan else 1
+            for k in range(cols):
+                row.append(value if k == 0 else "")
+                if span:
+                    pending[column] = int(span.group(1)) - 1
+                column += 1
+        while pending.get(column, 0) > 0:
+            pending[column] -= 1
+            row.append("")
+            column += 1
+        rows.append(row)
+    return rows
+
+
+def word_lcc_hvdc() -> WordDocument:
+    """The LCC-HVDC article (lcc-hvdc.md) as its authors' Word manuscript for 电网技术: affiliation numbers raised,
+    the paragraphs the PDF page breaks cut joined again, citations superscript except ``文献[n]`` (on the line, as
+    GB/T 7714 wants), figure captions in floating text boxes, table 1 a Word table, typed list numbers with each
+    entry's English version after a soft line break, and the dates and author notes as a footnote to the title.
+    Display formulas are left out (Word keeps them as equation objects, without citations)."""
+    blocks = _heldout_blocks("lcc-hvdc.md")
+    doc = WordDocument()
+    notes = blocks[blocks.index("在线出版日期：2020-08-03。"):]
+    footnote = " ".join(b for b in notes if not b.startswith("（责任编辑"))
+    doc.paragraph(blocks[0].lstrip("# "), footnote=footnote, style="Title")
+    doc.paragraph(_sup_runs(blocks[1]))
+    doc.paragraph("".join(blocks[2:5]))
+    english = blocks.index("# Modified Dynamic Phasor Model for Small-signal Stability Analysis of LCC-HVDC System")
+    doc.paragraph(blocks[english].lstrip("# "))
+    doc.paragraph(_sup_runs(blocks[english + 1]))
+    abstract = blocks.index(next(b for b in blocks if b.startswith("ABSTRACT:")))
+    doc.paragraph(" ".join(blocks[english + 2:abstract]))
+    doc.paragraph(blocks[abstract] + " " + blocks[abstract + 1])
+    doc.paragraph(blocks[abstract + 2])  # KEY WORDS
+    body = blocks[abstract + 3:blocks.index("# 参考文献")]
+    pending = ""
+    for block in body:
+        if block.startswith("# "):
+            title = block[2:]
+            number = title.split(" ", 1)[0]
+            doc.heading(title, level=number.count(".") + 1 if number[0].isdigit() else 1)
+        elif block.startswith("$$"):
+            continue
+        elif block.startswith("!["):
+            captions = [line.strip() for line in block.splitlines()[1:]]
+            if captions and captions[0].startswith("图"):
+                zh = re.sub(r"^图(\d)(?=\d脉动)", r"图\1 ", captions[0])  # MinerU lost the space: "图16脉动" is 图1
+                doc.text_box(zh + "　" + " ".join(captions[1:]))
+        elif block.startswith("表 "):
+            for line in block.splitlines():
+                doc.paragraph(line.strip())
+        elif block.startswith("<table>"):
+            doc.table(_html_table_rows(block))
+        elif block.startswith("1）"):
+            for line in block.splitlines():
+                doc.paragraph(line.strip())
+        elif block.startswith(("摘要：", "关键词：", "DOI:")):
+            doc.paragraph(block)
+        else:
+            text = pending + block
+            if text.endswith(("资源优化配置的", "变换关系，建立")):
+                pending = text  # the page ended inside the paragraph: MinerU made two of it
+                continue
+            pending = ""
+            doc.paragraph(_gbt_runs(_heldout_math(text)))
+    doc.heading("参考文献", 1)
+    entries: list[list[str]] = []
+    for block in blocks[blocks.index("# 参考文献") + 1:blocks.index(notes[0]) - 1]:
+        lines = [line.strip() for line in block.splitlines()]
+        if not re.match(r"\[\d+\]", lines[0]):  # the rest of an entry the PDF page cut
+            entries[-1][-1] += " " + lines.pop(0)
+        for line in lines:
+            if re.match(r"\[\d+\]", line):
+                entries.append([line])
+            else:
+                entries[-1].append(line)
+    for pieces in entries:
+        doc.typed_paragraph(pieces)
+    return doc
+
+
+_FOOTNOTE_REF = re.compile(r'\s*<sup class="footnote-ref"><a href="[^"]*" id="[^"]*" data-pjax-state="">\[(\d+)(?::\d+)?\]</a></sup>')
+
+
+def word_yolo_blog_damaged() -> WordDocument:
+    """The YOLO thesis (yolo-blog.md) as the student's Word file, edited again (see SOURCES.md): Word heading styles,
+    citations as superscript runs ``[n]`` (the blog's ``[3:1]`` back-references are the thesis's ``[3]``), figure
+    captions in the Caption style, the confusion matrix a Word table with merged cells, the list numbered by Word
+    ``[%1]``. Put in by hand: Mask R-CNN cited as a new [24] in the two-stage paragraph, [20] of 激活函数 typed on the
+    line, and the YOLOv3 entry pasted again at the end of the list."""
+    blocks = _heldout_blocks("yolo-blog.md")
+    doc = WordDocument()
+    entries: list[str] = []
+    in_list = False
+    for block in blocks:
+        text = block.strip()
+        if text == "# 参考文献":
+            doc.heading("参考文献", 1)
+            in_list = True
+            continue
+        if in_list:  # the entries are separated by lines of spaces, not blank lines: one block
+            for line in text.splitlines():
+                if re.match(r"\d+\. ", line):
+                    entry = re.sub(r"\s*\[↩︎\]\([^)]*\)", "", line.split(". ", 1)[1])
+                    entries.append(entry.replace("\\[", "[").replace("\\]", "]").replace("\\-", "-"))
+            continue
+        if text.startswith("# 基于"):
+            doc.paragraph(text[2:], style="Title")
+        elif text.startswith("#"):
+            level = len(text) - len(text.lstrip("#"))
+            doc.heading(text.lstrip("#").strip(), level)
+        elif text.startswith("[![") or text.startswith("$$") or "\\tag{" in text or text.startswith("p(r)p"):
+            continue  # images; formulas (Word equation objects)
+        elif re.match(r"图 \d", text):
+            doc.paragraph(text, style="Caption")
+        elif text.startswith("<table"):
+            rows = [["", "", "预测值", ""], ["", "", "Positive", "Negative"],
+                    ["真实", "Positive", "TP(True Positive)", "FN(False Negative)"],
+                    ["", "Negative", "FP(False Positive)", "TN(True Negative)"]]
+            doc.table(rows)
+            table = doc.doc.tables[-1]
+            table.cell(0, 0).merge(table.cell(1, 1))
+            table.cell(0, 2).merge(table.cell(0, 3))
+            table.cell(2, 0).merge(table.cell(3, 0))
+        else:
+            text = re.sub(r"\*\*(.*?)\*\*", r"\1", text)
+            text = re.sub(r"_(\w)_", r"\1", text)
+            text = _FOOTNOTE_REF.sub(lambda m: f"[{m.group(1)}]", text)
+            if text.startswith("这类算法因为将目标检测分为"):  # damage: a new citation, appended to the list as [24]
+                text = text.replace("R-CNN 系列、SPP Net", "R-CNN 系列、Mask R-CNN[24]、SPP Net")
+            runs = _runs(text)
+            if text.startswith("卷积层，池化层和全连接层"):  # damage: [20] typed on the line
+                runs = [(t, False if t == "[20]" else sup) for t, sup in runs]
+            doc.paragraph(runs)
+    entries.append("He K, Gkioxari G, Dollár P, et al. Mask r-cnn[C]//Proceedings of the IEEE international "
+                   "conference on computer vision. 2017: 2961-2969.")
+    entries.append(entries[14])  # damage: the YOLOv3 entry pasted again
+    for entry in entries:
+        doc.list_entry([entry], "[%1]")
+    return doc
+
+
+def build_heldout() -> None:
+    run_pandoc(HELDOUT / "yolo-blog.md", HELDOUT / "yolo-blog.docx")
+    run_pandoc(HELDOUT / "svm-notes.md", HELDOUT / "svm-notes.html", "-s", "--metadata", "pagetitle=支持向量机")
+    word_lcc_hvdc().save(HELDOUT / "word-lcc-hvdc.docx")
+    word_yolo_blog_damaged().save(HELDOUT / "word-yolo-blog-damaged.docx")
+
+
 # --- reading aid -------------------------------------------------------------------------------------------
 
 def paragraphs_in_reading_order(path: Path) -> list[str]:
@@ -561,8 +774,8 @@ def _text(paragraph: etree._Element) -> str:
     return ("(#) " if numbered else "") + "".join(parts)
 
 
-def dump() -> None:
-    for path in sorted(CORPUS.glob("*.docx")):
+def dump(corpus: Path = CORPUS) -> None:
+    for path in sorted(corpus.glob("*.docx")):
         print(f"== {path.name}")
         for number, text in enumerate(paragraphs_in_reading_order(path), 1):
             print(f"{number:4d}  {text[:110]}")
@@ -571,9 +784,13 @@ def dump() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", action="store_true", help="print the .docx paragraphs in reading order")
+    parser.add_argument("--heldout", action="store_true",
+                        help="work on tests/fixtures/editor-heldout/ instead (its Word and pandoc documents)")
     args = parser.parse_args(argv)
     if args.dump:
-        dump()
+        dump(HELDOUT if args.heldout else CORPUS)
+    elif args.heldout:
+        build_heldout()
     else:
         build()
     return 0
