@@ -218,3 +218,26 @@ def test_html_source_newlines_are_spaces_and_br_breaks(tmp_path: Path) -> None:
     page = ("<html><body><p>检索结果：<br/>[1]\n某题录一<br/>[2]\n某题录二</p><p>研究<sup>[1-3]</sup>表明。</p><h2>参考文献</h2>"
             "<p>[1] A A. One[J]. J, 2001.</p><p>[2] B B. Two[J]. J, 2002.</p><p>[3] C C. Three[J]. J, 2003.</p></body></html>")
     assert reports(tmp_path, page, "paper.html") == []
+
+
+def test_entries_run_together_in_a_list_labelled_n_dot(tmp_path: Path) -> None:
+    entries = ("1. Lan, Y.B.; Chen, S.D. Current status of precision aviation. Int. J. Agric. Eng. 2017, 10, 1–17. "
+               "2. Stroppiana, D.; Villa, P. Early season weed mapping. ISPRS J. 2018, 146, 454–468. [CrossRef] "
+               "3. 王明. 稻田杂草识别[J]. 农业工程学报, 2019, 35(2): 1-9.\n4. Smith, J. Vol. 2. Springer, 2001.\n")
+    text = f"Studies [1–3] show this [4].\n\nReferences\n\n{entries}"
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    report = check_path(path, Path("paper.md"))
+    assert report.diagnostics == ()
+    assert [(row.number, row.label[:9]) for row in report.table] == [(1, "Lan, Y.B."), (2, "Stroppian"), (3, "王明. 稻田杂草识"), (4, "Smith, J.")]
+
+
+def test_a_bracketed_list_is_not_split_at_numbers_with_a_dot(tmp_path: Path) -> None:
+    text = "研究[1-2]表明。\n\n参考文献\n\n[1] Smith J. Handbook. Vol. 2. Berlin: Springer, 2001.\n[2] B B. Two[J]. J, 2002.\n"
+    assert reports(tmp_path, text) == []
+
+
+def test_inline_html_between_two_marks(tmp_path: Path) -> None:
+    text = ('研究<sup class="footnote-ref"><a href="#fn1">[1]</a></sup><sup class="footnote-ref"><a href="#fn2">[2]</a></sup>'
+            f"表明，另见<sup>[3]</sup>。\n\n参考文献\n\n{LIST}")
+    assert reports(tmp_path, text, "paper.md") == [("uncompressed-range", 1)]

@@ -149,15 +149,17 @@ def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[List
     """The list's entries, and how many of ``lines`` the list takes (what follows it is text again).
 
     An entry starts at a label (``[n]``, ``n.``, ``n、``) or a paragraph in Word's numbering, also after a soft
-    line break or in mid-paragraph (``… 2020. [5] …``, the next number); lines in between continue it.
+    line break or in mid-paragraph (``… 2020. [5] …``, and ``… 2017, 10, 1–17. 2. Stroppiana, D. …`` in a list
+    labelled ``n.``: the next number); lines in between continue it.
     """
     entries: list[ListEntry] = []
     end = 0
     expected = 1
+    dotted: bool | None = None  # the list's labels: n. (True) or [n] (False), from its first entry
     for index, line in enumerate(lines):
         if line.in_table and entries:
             break  # a table after the list (its cells are no entries)
-        number, text = _label(line.text, expected, line.list_number)
+        number, text, dotted_label = _label(line.text, expected, line.list_number)
         if number is None:
             if not line.text.strip():
                 continue
@@ -165,45 +167,52 @@ def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[List
                 if entries:
                     break
                 continue
-            last = entries.pop()
-            number, text = last.number, f"{last.text} {line.text.strip()}"
-            first_location: Location | None = last.location
+            (_, head, _), *typed_on = _split_run_on(entries[-1].number, line.text, 0, bool(dotted))
+            last = entries[-1]
+            entries[-1] = ListEntry(last.number, f"{last.text} {head.strip()}", last.location)
         else:
-            first_location = None
-        for sub_number, sub_text, sub_offset in _split_run_on(number, text, len(line.text) - len(text)):
-            where = first_location or Location(path, line.number, line.offset + sub_offset + 1)
-            entries.append(ListEntry(sub_number, sub_text.strip(), where))
-            first_location = None
+            dotted = dotted_label if dotted is None else dotted
+            typed_on = list(_split_run_on(number, text, len(line.text) - len(text), bool(dotted)))
+        for sub_number, sub_text, sub_offset in typed_on:
+            entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, line.offset + sub_offset + 1)))
             expected = sub_number + 1
         end = index + 1
     return entries, end
 
 
-def _label(text: str, expected: int, list_number: int | None) -> tuple[int | None, str]:
-    """The entry's number and its text without the label; None when the text does not start an entry."""
+def _label(text: str, expected: int, list_number: int | None) -> tuple[int | None, str, bool]:
+    """The entry's number, its text without the label and whether the label is ``n.``; None when the text does not
+    start an entry."""
     m = _LABEL.match(text)
     if m and (m.group("a") or list_number is None):
         number = int(m.group("a") or m.group("b"))
         if 1 <= number <= expected + 20 and not (1500 <= number <= 2100 and expected < 1000):
-            return number, text[m.end():]
+            return number, text[m.end():], bool(m.group("b"))
     if list_number is not None and text.strip():
-        return list_number, text
-    return None, text
+        return list_number, text, False
+    return None, text, False
 
 
-def _split_run_on(number: int, text: str, offset: int) -> Iterator[tuple[int, str, int]]:
-    """An entry and those typed on after it in the same paragraph (``[4] … 2020. [5] …``), each with the offset
-    of its label (``offset``: where ``text`` starts, after the first label)."""
+def _split_run_on(number: int, text: str, offset: int, dotted: bool) -> Iterator[tuple[int, str, int]]:
+    """An entry and those typed on after it in the same paragraph (``[4] … 2020. [5] …``; ``… 1–17. 2. Next, A.``
+    where the list is labelled ``n.``), each with the offset of its label (``offset``: where ``text`` starts)."""
     label_start = 0
     while True:
-        after = re.search(rf"(?:(?<=[.。\]］)）])\s*|\s+)(?P<label>[\[［〔【]\s*{number + 1}\s*[\]］〕】])\s*", text)
+        after = None
+        for n in (number + 1, number + 2):  # the next number, or the one after it when an entry is missing
+            pattern = rf"(?:(?<=[.。\]］)）])\s*|\s+)(?P<label>[\[［〔【]\s*{n}\s*[\]］〕】])\s*"
+            if dotted:  # only after a full stop, and before what starts an entry (a name, an organisation)
+                pattern += rf"|(?<=[.。\]］)）])\s+(?P<dot>{n}[.．])\s+(?=[A-Z\u00c0-\u024f\u3400-\u9fff])"
+            after = re.search(pattern, text)
+            if after is not None:
+                break
         if after is None:
             yield number, text, label_start
             return
         yield number, text[:after.start()], label_start
-        label_start = offset + after.start("label")
+        label_start = offset + after.start("label" if after.group("label") else "dot")
         offset += after.end()
-        number, text = number + 1, text[after.end():]
+        number, text = n, text[after.end():]
 
 
 _AFTER_LIST = re.compile(r"^\s*(?:#{1,6}\s|(?:附\s*录|致\s*谢|作者简介|作者贡献|利益冲突|基金项目|收稿日期|appendix|acknowledg"
@@ -236,6 +245,7 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
     abstract = labels[-1] if labels else 0
     for index, line in enumerate(lines):
         text = _joined(lines, index).translate(_FULL_WIDTH_DIGITS)
+        lead = len(text) - len(text.lstrip())
         found = []
         for m in _GROUP.finditer(text):
             if m.start() >= len(line.text):
@@ -245,18 +255,18 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
         taken = [(a, b) for a, b, _, _ in found]
         for a, b in line.superscripts if index >= abstract else ():
             bare = _BARE.match(_DECORATION.sub("", text[a:b]))
-            if bare and not any(x <= a < y or a <= x < b for x, y in taken) and not _UNIT_BEFORE.search(text[:a]):
+            if bare and not _overlaps(taken, a, b) and not _UNIT_BEFORE.search(text[max(0, a - 8):a]):
                 found.append((a, b, bare.group("body"), any(c in text[a:b] for c in "［〔【")))
         for start, end, body, full in _adjacent_merged(sorted(found), text):
             superscript = line.in_superscript(start, min(end, len(line.text)))
-            if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit) or _list_label(text, start, end)):
+            if not superscript and (line.in_math(start, end) or _interval(text, start, end, body, limit) or _list_label(text, start, end, lead)):
                 continue
             where = Location(path, line.number, line.offset + start + 1)
             numbers = _expand(body, text[start:end], where, diagnostics, min_run)
             if numbers is None:
                 continue
             before = text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
-            yield TypedCitation(tuple(numbers), text[start:end], where, full, superscript, before.endswith(_NARRATIVE_WORDS),
+            yield TypedCitation(tuple(numbers), " ".join(text[start:end].split()), where, full, superscript, before.endswith(_NARRATIVE_WORDS),
                                 line.in_math(start, min(end, len(line.text))))
 
 
@@ -272,15 +282,24 @@ def _adjacent_merged(found: list[tuple[int, int, str, bool]], text: str) -> list
     return merged
 
 
-def _list_label(text: str, start: int, end: int) -> bool:
-    """``[1]<tab>text`` at the start of a line labels an item of a list in the text, not a citation."""
-    return not text[:start].strip() and bool(re.match(r"\s+\S", text[end:end + 3]))
+def _list_label(text: str, start: int, end: int, lead: int) -> bool:
+    """``[1]<tab>text`` at the start of a line (after ``lead`` blanks) labels an item of a list in the text, not a
+    citation."""
+    return start == lead and bool(re.match(r"\s+\S", text[end:end + 3]))
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a span of the sorted, disjoint ``spans`` overlaps ``start``–``end`` (by bisection)."""
+    import bisect
+
+    at = bisect.bisect_right(spans, (start, start))
+    return any(a < end and start < b for a, b in spans[max(0, at - 1):at + 1])
 
 
 def _joined(lines: list[Line], index: int) -> str:
     """The line, and when it ends inside a citation group (``[1,`` … ``2]``), the next line's first characters."""
     text = lines[index].text
-    if index + 1 < len(lines) and _OPEN_GROUP.search(text):
+    if index + 1 < len(lines) and _OPEN_GROUP.search(text[-120:]):
         rest = _CLOSE_GROUP.match(lines[index + 1].text)
         if rest:
             return text + " " + rest.group(0)
@@ -293,10 +312,13 @@ _CLOSE_GROUP = re.compile(rf"^[{_DASHES}\d\s,，、;；\\]{{0,80}}[\]］〕】]"
 
 def _interval(text: str, start: int, end: int, body: str, limit: int | None) -> bool:
     """Brackets that hold an interval or coordinates (``x∈[0,1]``, ``[400,1400]``, ``[20,30]岁``), not citations."""
-    numbers = [int(n) for n in re.findall(r"\d+", body)]
-    before, after = text[max(0, start - 12):start], text[end:end + 8]
+    before = text[max(0, start - 12):start]
     if _MATH_BEFORE.search(before):
         return True
+    if body.isdigit():
+        return False  # one number: an interval only after ∈ or =
+    numbers = [int(n) for n in re.findall(r"\d+", body)]
+    after = text[end:end + 8]
     if len(numbers) >= 2 and (_WORD_BEFORE.search(before) or _INTERVAL_AFTER.match(after) or 0 in numbers):
         return True
     if len(numbers) == 2 and not re.search(_DASH, body):  # [400,1400]: coordinates beyond any list
@@ -305,6 +327,8 @@ def _interval(text: str, start: int, end: int, body: str, limit: int | None) -> 
 
 
 def _expand(body: str, raw: str, where: Location, diagnostics: list[Diagnostic], min_run: int) -> list[int] | None:
+    if body.isdigit() and int(body) != 0 and not (len(body) == 4 and 1500 <= int(body) <= 2100):
+        return [int(body)]  # the common case, one number: nothing to compress or check
     items = [i.strip() for i in re.split(r"[,，、;；]", body) if i.strip()]
     if len(items) == 1 and items[0].isdigit() and len(items[0]) == 4 and 1500 <= int(items[0]) <= 2100:
         return None  # a year in brackets, not a citation

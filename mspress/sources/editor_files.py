@@ -36,10 +36,10 @@ class Line:
     """Where the text starts in its paragraph (a part after a soft line break), for the columns of locations."""
 
     def in_superscript(self, start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in self.superscripts)
+        return _within(self.superscripts, start, end)
 
     def in_math(self, start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in self.math)
+        return _within(self.math, start, end)
 
     def soft_lines(self) -> list[Line]:
         """The paragraph's parts between soft line breaks, each a line of its own at its place in the paragraph."""
@@ -52,6 +52,17 @@ class Line:
                               self.list_number if start == 0 else None, self.in_table, self.offset + start))
             start = end + 1
         return parts
+
+
+def _within(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """Whether one of the sorted, disjoint ``spans`` holds ``start``–``end`` (found by bisection: a line may hold
+    a million of them)."""
+    if not spans:
+        return False
+    import bisect
+
+    at = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= start and end <= spans[at][1]
 
 
 def _clip(spans: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[tuple[int, int], ...]:
@@ -87,7 +98,7 @@ def _decode(data: bytes, shown: Path) -> str:
     raise InputUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
 
 
-_MD_SUP = re.compile(r"<sup>(.*?)</sup>|\^([^^\s]+)\^|\\textsuperscript\{[^{}]{0,40}\}")
+_MD_SUP = re.compile(r"<sup\b[^<>]{0,300}>(.*?)</sup>|\^([^^\s]+)\^|\\textsuperscript\{[^{}]{0,40}\}")
 # Superscript with no base, as converters write citation marks: $^{[9]}$, ${}^{9}$, ^ { [ 1 0 ] } (spaced by
 # a Word → LaTeX converter).
 _MATH_SUP = re.compile(r"\$\s*(?:\{\s*\}\s*)?\^\s*(?:\{[^{}$]{1,40}\}|[\[［][^$]{1,40}?[\]］]|\d{1,4})\s*\$"
@@ -95,6 +106,7 @@ _MATH_SUP = re.compile(r"\$\s*(?:\{\s*\}\s*)?\^\s*(?:\{[^{}$]{1,40}\}|[\[［][^$
 _MATH = re.compile(r"\$\$.{0,2000}?\$\$|(?<![\\$])\$(?=\S)[^$\n]{1,1000}?(?<=\S)\$|\\\(.{0,1000}?\\\)|\\\[.{0,2000}?\\\]")
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?!`).{1,2000}?(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,2000}\)")
@@ -123,6 +135,9 @@ def _plain(text: str) -> list[Line]:
     lines = []
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         spans = sorted([m.span() for m in _MD_SUP.finditer(line)] + [m.span() for m in _MATH_SUP.finditer(line)])
+        if "<" in line:  # inline HTML's tags are no text: [1]</a></sup><sup><a>[2] is one mark
+            line = _TAG.sub(lambda m: " " * len(m.group(0)), line)
+            spans = _merge(spans, line)
         lines.append(Line(number, line, tuple(spans), math_spans(line)))
     return lines
 
@@ -150,32 +165,44 @@ def _html(text: str) -> list[Line]:
     for element in root.iter(*_BLOCKS):
         if any(child.tag in _BLOCKS for child in element.iterdescendants()):
             continue
-        parts: list[str] = []
+        collected = _Text()
         spans: list[tuple[int, int]] = []
-        _collect_text(element, parts, spans, in_sup=False)
-        content = "".join(parts)
+        _collect_text(element, collected, spans, in_sup=False)
+        content = "".join(collected.parts)
         if content.strip():
             lines.append(Line(cast(Any, element).sourceline or 1, content, tuple(sorted(spans)), math_spans(content)))
     return lines
 
 
-def _collect_text(element, parts: list[str], spans: list[tuple[int, int]], in_sup: bool) -> None:  # type: ignore[no-untyped-def]
+class _Text:
+    """Text collected piece by piece, its length kept (summing the pieces at every element is quadratic)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+
+def _collect_text(element, text: _Text, spans: list[tuple[int, int]], in_sup: bool) -> None:  # type: ignore[no-untyped-def]
     """Append the element's text (children and their tails included), noting superscript spans."""
     sup = in_sup or element.tag == "sup"
-    start = sum(map(len, parts))
+    start = text.length
     if element.tag == "math" or str(element.tag).endswith("}math"):
         return  # MathML: its brackets are intervals, not citations
     if element.tag == "br":
-        parts.append("\n")  # a line break; the source's own newlines are spaces
+        text.add("\n")  # a line break; the source's own newlines are spaces
     if element.text:
-        parts.append(element.text.replace("\n", " "))
+        text.add(element.text.replace("\n", " "))
     for child in element:
         if isinstance(child.tag, str):
-            _collect_text(child, parts, spans, sup)
+            _collect_text(child, text, spans, sup)
         if child.tail:
-            parts.append(child.tail.replace("\n", " "))
+            text.add(child.tail.replace("\n", " "))
     if sup and not in_sup:
-        spans.append((start, sum(map(len, parts))))
+        spans.append((start, text.length))
 
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -229,16 +256,16 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
     lines = []
     for number, paragraph in enumerate(paragraphs, 1):
         in_table = any(a.tag == _W + "tc" for a in paragraph.iterancestors())
-        parts: list[str] = []
+        text = _Text()
         spans: list[tuple[int, int]] = []
         for run in _own_runs(paragraph):
             if _style(run, "rPr", "rStyle") in CODE_STYLES:
                 continue
-            start = sum(map(len, parts))
-            parts.append(_run_text(run))
+            start = text.length
+            text.add(_run_text(run))
             if _is_superscript(run, superscript_styles):
-                spans.append((start, start + len(parts[-1])))
-        lines.append(Line(number, "".join(parts), tuple(_merge(spans)), list_number=list_numbers.next(paragraph), in_table=in_table))
+                spans.append((start, text.length))
+        lines.append(Line(number, "".join(text.parts), tuple(_merge(spans)), list_number=list_numbers.next(paragraph), in_table=in_table))
     return lines
 
 
@@ -407,10 +434,11 @@ def _is_superscript(run: Any, superscript_styles: set[str]) -> bool:
     return style is not None and style.get(_W + "val") in superscript_styles
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge(spans: list[tuple[int, int]], text: str = "") -> list[tuple[int, int]]:
+    """Touching spans as one (with ``text``: also spans with only blanks between them)."""
     merged: list[tuple[int, int]] = []
     for a, b in spans:
-        if merged and merged[-1][1] == a:
+        if merged and (merged[-1][1] == a or (text and merged[-1][1] < a and not text[merged[-1][1]:a].strip())):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
