@@ -130,3 +130,20 @@ def test_full_width_brackets_around_the_type_code_are_a_type_code(tmp_path: Path
     assert [(c, n) for c, n, _ in checked(tmp_path, [*CORRECT_2015, entry], "gb7714-2015")] == [("entry-punctuation", 4)]
     wide = entry.replace(", ", "，").replace(": ", "：").replace("(", "（").replace(")", "）")
     assert [(c, n) for c, n, _ in checked(tmp_path, [*CORRECT_2025, wide], "gb7714-2025")] == [("entry-punctuation", 4)]
+
+
+def test_a_year_typed_in_an_odd_place_is_not_called_missing(tmp_path: Path) -> None:
+    entry = "Wilks D S. Statistical methods in the atmospheric sciences[M]. USA: Academic Press: 2011: 301-394."
+    assert "missing-field" not in [c for c, _, _ in checked(tmp_path, [*CORRECT_2015, entry], "gb7714-2015")]
+
+
+def test_a_conference_paper_without_its_double_slash(tmp_path: Path) -> None:
+    entry = "Redmon J, Farhadi A. YOLO9000: better, faster, stronger[C]. Proceedings of the IEEE Conference on Computer Vision. IEEE, 2017: 7263-7271."
+    found = checked(tmp_path, [*CORRECT_2015, entry], "gb7714-2015")
+    assert ("entry-separators", 4) in [(c, n) for c, n, _ in found]
+
+
+def test_no_correction_is_offered_from_a_partial_reading(tmp_path: Path) -> None:
+    entry = "王晓明. 抑郁症的研究. 中华医学杂志, 2020, 100(5): 321-325. 多余的一段文字. 又一段."
+    found = checked(tmp_path, [*CORRECT_2015, entry], "gb7714-2015")
+    assert found and all("did you mean" not in message for _, _, message in found)

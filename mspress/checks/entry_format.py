@@ -29,6 +29,8 @@ MEDIUM_CODES = {"OL", "CD", "DK", "MT", "MM"}
 ACCESS_DATE_TYPES_2025 = {"EB", "DS", "PP", "CP", "DB"}
 """2025 asks the access date of web sites and pages, data sets and preprints (8.11, 8.14, 8.15); its own example
 of a program's download page (8.11.3.2) gives one too."""
+SUGGEST_CONFIDENCE = 0.8
+"""A correction is offered only for an entry read whole with at least this confidence."""
 MIN_CONFIDENCE = 0.6
 """Below this the entry's reading is a guess: it is reported as unreadable, not checked field by field."""
 _URL = re.compile(r"https?://\S+", re.I)
@@ -84,7 +86,9 @@ def _check_one(entry: ListEntry, text: str, edition: int, options: Options) -> I
                             + ": check it by hand")]
         return
     expected = _formatted(parsed.reference, options)
-    suggestion = f"; did you mean: {expected}" if expected and _normal(expected) != _normal(text) else ""
+    # Only a whole reading makes a trustworthy correction: with pieces left over it would drop or misplace them.
+    whole = not parsed.unparsed and parsed.confidence >= SUGGEST_CONFIDENCE
+    suggestion = f"; did you mean: {expected}" if whole and expected and _normal(expected) != _normal(text) else ""
     own = list(_findings(parsed, text, expected, edition))
     found = [*(r for r in raw if r[0] not in {code for code, _ in own}), *own]  # the reading's message says more
     codes = {code for code, _ in found}
@@ -100,6 +104,8 @@ def _formatted(reference: Reference, options: Options) -> str:
     return format_reference(reference, options).text
 
 
+_YEAR = re.compile(r"(?<![\d-])(?:1[5-9]|20)\d\d(?![\d-])")
+_CONFERENCE_HOST = re.compile(r"[\[［]C(?:/[A-Z]{2})?[\]］]\s*[.．]\s*(?:In[:\s]|Proc|[^.．]{0,120}(?:Conference|Symposium|Workshop|Congress|会议|论文集|研讨会))")
 _STANDARD_FIRST = re.compile(r"^[A-Z]{2,4}(?:/[A-Z])?\s*[\d.]+[-—–:]\d{2,4}\s")
 """A 2025 standard starts with its number (GB/T 3792—2021 …), its type code being optional."""
 _AFTER_TYPE_CODE = re.compile(r"[\[［][A-Z]{1,2}(?:/[A-Z]{2})?[\]］]\s*[,，;；:：]")
@@ -111,7 +117,8 @@ def _findings(parsed: ParsedEntry, text: str, expected: str, edition: int) -> It
     yield from _et_al(parsed)
     yield from _names(parsed)
     missing = [need for need in missing_fields(parsed.reference.entry_type, parsed.reference.fields, parsed.reference.names)
-               if need != "author" and not ("institution" in need and parsed.authors_typed)]  # a report's author is its institution
+               if need != "author" and not ("institution" in need and parsed.authors_typed)  # a report's author is its institution
+               and not (need == "year or date" and _YEAR.search(text))]  # typed, but where the reader did not look for it
     if missing:
         yield "missing-field", f"lacks {', '.join(missing)}, which GB/T 7714 requires for {_kind(parsed)}"
     yield from _punctuation(parsed, text, expected, edition)
@@ -121,6 +128,8 @@ def _raw_findings(text: str, edition: int) -> Iterator[tuple[str, str]]:
     """What the typed text shows by itself, however it reads: a type code, followed by a full stop or //."""
     if not _TYPE_MARK.search(text) and not (edition == 2025 and _STANDARD_FIRST.match(text)):
         yield "entry-type-code", "has no document type code after its title"
+    if _CONFERENCE_HOST.search(text):
+        yield "entry-separators", "gives a conference paper's proceedings after '[C].': a paper in proceedings is followed by // before its host"
     after = _AFTER_TYPE_CODE.search(text)
     if after:
         yield "entry-separators", f"has {after.group(0)!r}: a type code is followed by a full stop (or // before its host work)"
