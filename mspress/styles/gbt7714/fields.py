@@ -194,7 +194,15 @@ def misspelt_field(name: str) -> str | None:
     """The known field ``name`` is a misspelling of (``puslisher`` → ``publisher``), or ``None``."""
     if name in KNOWN_FIELDS or "_" in name or name.startswith(("x-", "bdsk", "tex.")):
         return None
+    if not any(_letters_overlap(name, known) >= 0.75 for known in KNOWN_FIELDS):
+        return None  # no known field shares enough letters: difflib (and its import) would say the same
     import difflib
 
     close = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _letters_overlap(a: str, b: str) -> float:
+    """difflib's ``quick_ratio``, an upper bound of the similarity ``get_close_matches`` compares with its cutoff."""
+    common = sum(min(a.count(ch), b.count(ch)) for ch in set(a))
+    return 2 * common / (len(a) + len(b))
