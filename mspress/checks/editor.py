@@ -110,15 +110,16 @@ def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout
         entries, end = _entries(lines[heading + 1:], path, paragraphs)
         if entries:
             return Layout(lines[:heading] + lines[heading + 1 + end:], entries, lines[heading])
-    for start in range(len(lines) - 1, -1, -1):  # a list with no heading: the last run that starts at [1]
-        label = _LABEL.match(lines[start].text)
-        if label and label.group("a") == "1" and not lines[start].in_table:
-            entries, end = _entries(lines[start:], path, paragraphs)
-            if len(entries) >= 2 and [e.number for e in entries[:2]] == [1, 2]:
-                return Layout(lines[:start] + lines[start + end:], entries)
+    starts = [i for i, line in enumerate(lines) if not line.in_table and (m := _LABEL.match(line.text)) and m.group("a") == "1"]
+    for start in reversed(starts[-MAX_LIST_STARTS:]):  # a list with no heading: the last run that starts at [1]
+        entries, end = _entries(lines[start:], path, paragraphs)
+        if len(entries) >= 2 and [e.number for e in entries[:2]] == [1, 2]:
+            return Layout(lines[:start] + lines[start + end:], entries)
     return Layout(lines, None, None if heading is None else lines[heading])
 
 
+MAX_LIST_STARTS = 20
+"""Lines starting ``[1]`` tried as the start of a list without a heading, from the last: each try reads to the end."""
 _FIRST_ENTRY = re.compile(r"\s+(?=[\[［〔【]\s*1\s*[\]］〕】])")
 
 
@@ -152,7 +153,7 @@ def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[List
     line break or in mid-paragraph (``… 2020. [5] …``, and ``… 2017, 10, 1–17. 2. Stroppiana, D. …`` in a list
     labelled ``n.``: the next number); lines in between continue it.
     """
-    entries: list[ListEntry] = []
+    entries: list[tuple[int, list[str], Location]] = []  # number, text pieces (joined once: no quadratic growth), where
     end = 0
     expected = 1
     dotted: bool | None = None  # the list's labels: n. (True) or [n] (False), from its first entry
@@ -167,17 +168,16 @@ def _entries(lines: list[Line], path: Path, paragraphs: bool) -> tuple[list[List
                 if entries:
                     break
                 continue
-            (_, head, _), *typed_on = _split_run_on(entries[-1].number, line.text, 0, bool(dotted))
-            last = entries[-1]
-            entries[-1] = ListEntry(last.number, f"{last.text} {head.strip()}", last.location)
+            (_, head, _), *typed_on = _split_run_on(entries[-1][0], line.text, 0, bool(dotted))
+            entries[-1][1].append(head.strip())
         else:
             dotted = dotted_label if dotted is None else dotted
             typed_on = list(_split_run_on(number, text, len(line.text) - len(text), bool(dotted)))
         for sub_number, sub_text, sub_offset in typed_on:
-            entries.append(ListEntry(sub_number, sub_text.strip(), Location(path, line.number, line.offset + sub_offset + 1)))
+            entries.append((sub_number, [sub_text.strip()], Location(path, line.number, line.offset + sub_offset + 1)))
             expected = sub_number + 1
         end = index + 1
-    return entries, end
+    return [ListEntry(number, " ".join(p for p in pieces if p), where) for number, pieces, where in entries], end
 
 
 def _label(text: str, expected: int, list_number: int | None) -> tuple[int | None, str, bool]:
