@@ -98,7 +98,7 @@ def _decode(data: bytes, shown: Path) -> str:
     raise InputUnreadable(Location(shown), "the file is neither UTF-8 nor GB18030 text")
 
 
-_MD_SUP = re.compile(r"<sup\b[^<>]{0,300}>(.*?)</sup>|\^([^^\s]+)\^|\\textsuperscript\{[^{}]{0,40}\}")
+_MD_SUP = re.compile(r"<sup\b[^<>]{0,300}>(.{0,300}?)</sup>|\^([^^\s]{1,100})\^|\\textsuperscript\{[^{}]{0,40}\}")
 # Superscript with no base, as converters write citation marks: $^{[9]}$, ${}^{9}$, ^ { [ 1 0 ] } (spaced by
 # a Word → LaTeX converter).
 _MATH_SUP = re.compile(r"\$\s*(?:\{\s*\}\s*)?\^\s*(?:\{[^{}$]{1,40}\}|[\[［][^$]{1,40}?[\]］]|\d{1,4})\s*\$"
@@ -108,7 +108,7 @@ _MATH = re.compile(r"\$\$.{0,2000}?\$\$|(?<![\\$])\$(?=\S)[^$\n]{1,1000}?(?<=\S)
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?!`).{1,2000}?(?<!`)\1(?!`)")
+_INLINE_CODE = re.compile(r"(`{1,10})(?!`).{1,2000}?(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,2000}\)")
 
 
