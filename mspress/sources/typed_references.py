@@ -63,7 +63,6 @@ def _has_hangul(text: str) -> bool:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _SPACES = re.compile(r"[ \t\r\n\u00a0\u200b\ufeff]+")  # an em space (after a standard's number) is content
 _FULL_WIDTH_ALNUM = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
 

@@ -9,7 +9,7 @@ Jr, Given``, ``{Organisation}``, and BibLaTeX's ``family=…, prefix=…`` for a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from mspress.model import Name, Reference
 from mspress.sources.names import ET_AL, NAME_FIELDS
@@ -87,6 +87,3 @@ def write_entry(ref: Reference) -> str:
     return "\n".join(lines)
 
 
-def write_bibtex(refs: Iterable[Reference]) -> str:
-    """Entries separated by a blank line, ending with a newline."""
-    return "\n\n".join(write_entry(ref) for ref in refs) + "\n"
