@@ -330,6 +330,8 @@ def cases() -> Iterator[Case]:
         ("many-superscripts.html", ("<p>" + "研究<sup>[1]</sup>" * 200_000 + "</p>").encode("utf-8"), (0, 1), None),
         ("unclosed-sups.md", ("<sup>" * 100_000).encode("utf-8"), (0, 1), None),
         ("backticks.md", ("x" + "`" * 200_000).encode("utf-8"), (0, 1), None),
+        ("blank-run-entry.txt", ("见[1]。\n\n参考文献\n\n[1] A" + " " * 200_000 + "x\n").encode("utf-8"), (0, 1), None),
+        ("blank-line.md", (" " * 300_000 + "x\n").encode("utf-8"), (0, 1), None),
         ("huge-range.txt", "见[1-999999]与[1-2000000000]与[" .encode() + b"9" * 5000 + b"]", (1,), "spans more than 2000"),
         ("unsupported.pdf", b"%PDF-1.4", (2,), "cannot check .pdf files"),
     ]:

@@ -29,7 +29,7 @@ _HEADING = re.compile(
     r"|reference\s+list|bibliography|literature\s+cited|works\s+cited|cited\s+literature)\s*[】\]］)）]?"
     r"(?:\s*[/(（]?\s*(?:references?|bibliography|参考文献)\s*[)）]?)?[\s:：.*_]*$", re.I)
 _LABEL = re.compile(r"^\s*(?:[\[［〔【]\s*(?P<a>\d{1,4})\s*[\]］〕】]|(?P<b>\d{1,4})\s*(?:[.．]\s|[.．](?=[^\d\s.．])|[、)）]))\s*")
-_ABSTRACT = re.compile(r"^[\s#*]*[【\[［(（]?\s*(摘\s*要|abstract|summary)\s*([】\]］)）:：]|$)", re.I)
+_ABSTRACT = re.compile(r"^[\s#*]*(?:[【\[［(（]\s*)?(摘\s*要|abstract|summary)\s*([】\]］)）:：]|$)", re.I)  # one way to match blanks: linear
 _DOI = re.compile(r"10\.\d{4,9}/[^\s,;，；]+")
 _NARRATIVE_WORDS = ("文献", "参考文献", "ref.", "Ref.", "reference", "Reference")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -200,7 +200,7 @@ def _split_run_on(number: int, text: str, offset: int, dotted: bool) -> Iterator
     while True:
         after = None
         for n in (number + 1, number + 2):  # the next number, or the one after it when an entry is missing
-            pattern = rf"(?:(?<=[.。\]］)）])\s*|\s+)(?P<label>[\[［〔【]\s*{n}\s*[\]］〕】])\s*"
+            pattern = rf"(?:(?<=[.。\]］)）])\s*|(?<!\s)\s+)(?P<label>[\[［〔【]\s*{n}\s*[\]］〕】])\s*"  # blanks from their start: linear
             if dotted:  # only after a full stop, and before what starts an entry (a name, an organisation)
                 pattern += rf"|(?<=[.。\]］)）])\s+(?P<dot>{n}[.．])\s+(?=[A-Z\u00c0-\u024f\u3400-\u9fff])"
             after = re.search(pattern, text)
