@@ -32,7 +32,9 @@ TOKENS = {
                 "99999999999999999999", "\"type\"", "\\u0000", "\\ud800"],
     "yaml": ["&a ", "*a", "!!python/object ", "- ", ": ", "{", "}", "[", "]", "\n  ", "'", "\"", "|", ">", "? ", "!!binary ", "%YAML 1.1\n",
              "---\n", "...\n", "\t", "#"],
-    "citations": ["[", "]", "［", "］", ",", "，", "、", "-", "–", "~", "～", "^", "<sup>", "</sup>", "参考文献", "\n", "文献", "[1]", "999999"],
+    "citations": ["[", "]", "［", "］", ",", "，", "、", "-", "–", "~", "～", "^", "<sup>", "</sup>", "参考文献", "\n", "文献", "[1]", "999999",
+                  "〔", "【", "】", "\\~", "$^{[", "]}$", "^ { [", "$", "`", "```\n", "![a](b)", "<br/>", "\t", "1. ", "[J]. ", "[J/OL]. ",
+                  "[M]//", "等. ", "et al. ", "http://a.b/c ", "[2020-01-01]", "∈", "区间", "参考文献(References)：", "\n# 附录\n", "  " * 50],
     "markdown": ["[@", "@", "]", "[", ";", "；", "［", "］", "^[", "[^1]", "\n[^1]: ", "`", "```\n", "<!--", "-->", "\\@", "{#fig:a}", "@fig:a",
                  "@sec:", "\n# ", "> ", "- ", "$", "![a](figures/demo.svg)", "p. 5", "，第5页"],
 }
@@ -44,6 +46,8 @@ def seeds() -> dict[str, list[str]]:
     bib += [p.read_text(encoding="utf-8").split("\n.\n")[1] for p in sorted((fixtures / "gbt7714").glob("*.txt")) if "\n.\n" in p.read_text(encoding="utf-8")]
     metadata = [p.read_text(encoding="utf-8") for p in [REPO / "manuscript" / "metadata.yaml", *sorted((fixtures / "projects").glob("*/manuscript/metadata.yaml"))]]
     typed = [p.read_text(encoding="utf-8") for p in sorted((fixtures / "check" / "editor").glob("*.txt"))]
+    typed += [p.read_text(encoding="utf-8") for folder in ("editor-real", "editor-heldout") for p in sorted((fixtures / folder).glob("*.md"))
+              if p.name != "SOURCES.md"]  # real manuscripts
     markdown = [p.read_text(encoding="utf-8") for p in sorted((REPO / "manuscript").glob("0*.md"))]
     bib += [p.read_text(encoding="utf-8") for p in sorted((fixtures / "libraries").glob("*.bib"))]  # real libraries
     csl = ['[{"id": "a", "type": "article-journal", "title": "T", "author": [{"family": "Wang", "given": "Wu"}], '
@@ -113,10 +117,12 @@ def run_yaml(text: str, work: Path) -> None:
 
 
 def run_citations(text: str, work: Path) -> None:
-    from mspress.checks.editor import check_document
-    from mspress.sources.editor_files import _plain
+    """Editor mode on the text as a Markdown file and as HTML, with and without the format check."""
+    from mspress.commands.check import check_file
 
-    check_document(_plain(text), Path("x.txt"))
+    for name, style in (("x.md", "gb7714-2015"), ("x.html", None), ("x.txt", "gb7714-2025")):
+        (work / name).write_text(text, encoding="utf-8", errors="replace")
+        check_file(work / name, Path(name), 2, style)
 
 
 def run_markdown(text: str, work: Path) -> None:
