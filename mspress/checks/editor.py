@@ -76,8 +76,7 @@ class Layout:
 
 def check_document(lines: list[Line], path: Path, min_run: int = 2, style: str | None = None) -> CheckReport:
     """``style`` (``gb7714-2015``/``gb7714-2025``): also check each typed entry's format against that edition."""
-    lines = [part for line in lines for part in line.soft_lines()]
-    layout = find_list(lines, path, paragraphs=path.suffix.lower() in (".docx", ".html", ".htm"))
+    layout = find_list(lines, path)
     entries = layout.entries
     diagnostics: list[Diagnostic] = []
     limit = max((e.number for e in entries), default=0) if entries else None
@@ -98,12 +97,14 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2, style: str |
     return CheckReport(tuple(diagnostics), table)
 
 
-def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout:
+def find_list(lines: list[Line], path: Path) -> Layout:
     """The reference list after its heading (the last one), else a run of ``[1] … [2] …`` lines at the end.
 
-    ``paragraphs``: each line is a whole paragraph (Word, HTML), so a line without a label never continues an entry.
+    Each part of a paragraph after a soft line break is a line here. In a Word or HTML file (``path``'s suffix) a line
+    is a whole paragraph, so a line without a label never continues an entry.
     """
-    lines = [part for line in lines for part in _heading_apart(line)]
+    paragraphs = path.suffix.lower() in PARAGRAPH_SUFFIXES
+    lines = [part for line in lines for soft in line.soft_lines() for part in _heading_apart(soft)]
     heading = next((i for i in range(len(lines) - 1, -1, -1)
                     if not lines[i].in_table and len(lines[i].text) < 80 and _HEADING.match(lines[i].text.strip())), None)
     if heading is not None:
@@ -118,6 +119,7 @@ def find_list(lines: list[Line], path: Path, paragraphs: bool = False) -> Layout
     return Layout(lines, None, None if heading is None else lines[heading])
 
 
+PARAGRAPH_SUFFIXES = (".docx", ".html", ".htm")
 MAX_LIST_STARTS = 20
 """Lines starting ``[1]`` tried as the start of a list without a heading, from the last: each try reads to the end."""
 _FIRST_ENTRY = re.compile(r"\s+(?=[\[［〔【]\s*1\s*[\]］〕】])")

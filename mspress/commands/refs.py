@@ -93,7 +93,7 @@ def typed_list(path: Path) -> list[tuple[int, str]]:
     if path.suffix.lower() not in SUFFIXES:
         raise InputUnreadable(Location(path), f"cannot read {path.suffix or 'this'} files as a reference list: give a .txt, .md, .html or .docx file")
     lines = read_document(path, path)
-    found = find_list([part for line in lines for part in line.soft_lines()], path, path.suffix.lower() in (".docx", ".html", ".htm")).entries
+    found = find_list(lines, path).entries
     if found:
         return [(entry.location.line, entry.text) for entry in found]
     if path.suffix.lower() in TEXT_SUFFIXES:

@@ -329,13 +329,10 @@ def _run_text(run: Any) -> str:
 
 def _numbering(document: Any) -> dict[str, dict[str, tuple[int, str]]]:
     """numId → level → (start value, number format) from word/numbering.xml."""
-    from lxml import etree
-
     try:
-        part = document.part.numbering_part
+        root = document.part.numbering_part.element  # parsed by python-docx when it opened the file
     except (KeyError, NotImplementedError):
-        return {}
-    root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+        return {}  # no numbering part: python-docx would create one, and cannot (NumberingPart.new)
     abstract: dict[str, dict[str, tuple[int, str]]] = {}
     for definition in root.iter(_W + "abstractNum"):
         levels = {}
