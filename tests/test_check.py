@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 
 from mspress.checks.report import as_text
 from mspress.commands.check import check_path
+from tests.shared_data import require_shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -111,10 +111,7 @@ def test_example_project_reports_nothing() -> None:
 
 
 def test_seed_text_checks_clean_in_editor_mode() -> None:
-    if not SEED.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SEED} is missing: CI must have ../shared")
-        pytest.skip("../shared is not beside the repository")
+    require_shared(SEED)
     report = check_path(SEED, Path("article.txt"))
     assert [d.code for d in report.diagnostics] == ["no-reference-list"]  # the seed's list is kept apart from its text
     assert [row.number for row in report.table] == list(range(1, 35))

@@ -1,13 +1,14 @@
 """The engine against every example of GB/T 7714-2015 and -2025 (../shared/gbt7714/conformance)."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.shared_data import require_shared
 
 REPO = Path(__file__).parent.parent
 DATA = REPO.parent / "shared" / "gbt7714" / "conformance"
@@ -16,10 +17,7 @@ THRESHOLDS = {"2015-numeric": 0.98, "2025-numeric": 0.98, "2015-authoryear": 0.9
 
 @pytest.fixture(scope="module")
 def report() -> str:
-    if not DATA.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{DATA} is missing: CI must have ../shared")
-        pytest.skip("../shared is not beside the repository")
+    require_shared(DATA)
     files = [str(DATA / f"{name}.jsonl") for name in THRESHOLDS]
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "conformance.py"), *files, "--diffs", "0"],
                             capture_output=True, text=True, check=True)

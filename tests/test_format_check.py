@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mspress.commands.check import check_path
+from tests.shared_data import require_shared
 
 REPO = Path(__file__).parent.parent
 CONFORMANCE = REPO.parent / "shared" / "gbt7714" / "conformance"
@@ -110,10 +110,7 @@ def test_style_on_the_command_line(tmp_path: Path, cli: Cli) -> None:
 
 def test_the_standards_examples_and_damaged_copies() -> None:
     """0 reports on the standards' entries as printed; each kind of damage found at its entry ≥ 90 %."""
-    if not CONFORMANCE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CONFORMANCE} is missing: CI must have ../shared")
-        pytest.skip("../shared is not beside the repository")
+    require_shared(CONFORMANCE)
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "format_check_eval.py"), str(CONFORMANCE), "--json"],
                             capture_output=True, text=True, check=True, timeout=600)
     figures = json.loads(result.stdout)

@@ -1,7 +1,6 @@
 """Typed GB/T 7714 reference entries read into References (mspress/sources/typed_references.py)."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from mspress.sources.names import ET_AL
 from mspress.sources.typed_references import ParsedEntry, parse_entries, parse_entry, split_list
 from mspress.styles.gbt7714 import Options, format_reference
 from mspress.writers.bibtex import RAW_FIELDS, URL_FIELDS, write_entry
+from tests.shared_data import require_shared
 
 REPO = Path(__file__).parent.parent
 SUITE = REPO.parent / "shared" / "gbt7714" / "conformance"
@@ -471,10 +471,7 @@ TARGET = 0.95
 
 @pytest.fixture(scope="module")
 def round_trip() -> str:
-    if not SUITE.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SUITE} is missing: CI must have ../shared")
-        pytest.skip("../shared is not beside the repository")
+    require_shared(SUITE)
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "typed_roundtrip.py")], capture_output=True, text=True, check=True)
     return result.stdout
 
