@@ -1,4 +1,4 @@
-"""Command line: ``mspress [build] [-C DIR]``, ``mspress check [PATH]``, ``mspress refs FILE``.
+"""Command line: ``mspress [build] [-C DIR]``, ``check [PATH]``, ``refs FILE``, ``new DIR``, ``preview``, ``import FILE``.
 
 Every command exits with one of ``errors.ExitCode``: 0 done; 1 the manuscript (or checked file) has errors —
 or, for ``check --strict``, warnings; 2 the command line, the configuration or the input could not be used.
@@ -57,7 +57,38 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
                    "(default: the journal's compress_min_run)")
     c.add_argument("--style", choices=STYLES, default=None, help="editor mode: also check each typed reference entry against this "
                    "edition of GB/T 7714; project mode: the reference style (overrides the journal's)")
+    n = sub.add_parser("new", help="start a new article: a project that builds at once",
+                       description="Create DIR (new or empty) with everything an article needs: manuscript/ (metadata.yaml with every "
+                       "field, both abstracts, numbered sections, a figure, a table), references/library.bib (one entry per common "
+                       "type), pyproject.toml naming the journal, .gitignore, a CI workflow and a pre-commit configuration.")
+    n.add_argument("target", type=Path, metavar="DIR")
+    n.add_argument("--journal", default=None, metavar="NAME", help="journal profile (packaged: " + ", ".join(journals.names()) + "; default: default)")
+    v = sub.add_parser("preview", help="serve the article on localhost, rebuilt and reloaded on every save",
+                       description="Build the HTML, serve it at http://HOST:PORT/ and open it in the browser; on every save the "
+                       "changed parts are read again and the page reloads in place, keeping its scroll position. Errors show in "
+                       "the page and here. The PDF is rebuilt in the background and served at /manuscript.pdf. Ctrl-C stops.")
+    _project_options(v, None)
+    v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    v.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
+    v.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    v.add_argument("--no-pdf", dest="pdf", action="store_false", help="do not rebuild the PDF")
+    i = sub.add_parser("import", help="bring in a manuscript (.docx, .md) as a new project, or a reference library export "
+                       "(RIS, EndNote XML, NoteExpress, CNKI) into a project's references/",
+                       description="FILE.docx or FILE.md: a manuscript, split into a new project in --to DIR (sections, metadata, "
+                       "abstracts, figures, the typed reference list as BibTeX and its [n] citations as [@key]), with a report of "
+                       "every guess. Any other FILE: a reference export (RIS from Zotero, EndNote or CNKI; EndNote XML; NoteExpress; "
+                       "CNKI's text exports) written as references/<name>.bib in the project --to DIR (default: the current "
+                       "one), duplicates of the project's library reported.")
+    i.add_argument("source", type=Path, metavar="FILE")
+    i.add_argument("--to", dest="target", type=Path, default=None, metavar="DIR",
+                   help="the new project (a manuscript; required) or the project receiving the references (default: .)")
+    i.add_argument("--journal", default=None, metavar="NAME", help="a manuscript: the new project's journal profile")
+    i.add_argument("--force", action="store_true", help="a reference export: replace references/<name>.bib if it exists")
     return p
+
+
+MANUSCRIPT_SUFFIXES = (".docx", ".md", ".markdown")
+"""What ``import`` reads as a manuscript; any other file is a reference library export."""
 
 
 def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
@@ -94,12 +125,22 @@ def main(argv: Sequence[str] | None = None, prog: str = "mspress") -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    command = args.command or "build"
+    if command == "new":
+        from mspress.commands.new import new_project
+
+        return new_project(args.target, args.journal, out=print)
+    if command == "import":
+        return _import(args)
     root = Path(getattr(args, "directory", None) or ".")
     if not root.is_dir():
         print(f"{root}: error: no such project directory", file=sys.stderr)
         return ExitCode.UNUSABLE
-    command = args.command or "build"
     journal = getattr(args, "journal", None)
+    if command == "preview":
+        from mspress.commands.preview import preview
+
+        return preview(root, journal, args.host, args.port, open_browser=args.browser, pdf=args.pdf, out=_say, err=_complain)
     if command == "check":
         return _check(args, root, journal)
     if command == "refs":
@@ -121,6 +162,31 @@ def _build(root: Path, journal: str | None, style: str | None, formats: tuple[st
     for path in result.outputs:
         print(f"wrote {path}")
     return ExitCode.DONE
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _complain(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _import(args: argparse.Namespace) -> int:
+    source: Path = args.source
+    if not source.is_file():
+        print(f"{source}: error: no such file", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    if source.suffix.lower() in MANUSCRIPT_SUFFIXES:
+        if args.target is None:
+            print("mspress import: error: name the new project's folder with --to DIR", file=sys.stderr)
+            return ExitCode.UNUSABLE
+        from mspress.commands.import_manuscript import import_manuscript
+
+        return import_manuscript(source, args.target, args.journal, out=_say, err=_complain)
+    from mspress.commands.import_references import import_references
+
+    return import_references(source, args.target or Path("."), replace=args.force, out=_say, err=_complain)
 
 
 def _check(args: argparse.Namespace, root: Path, journal: str | None) -> int:
