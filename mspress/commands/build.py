@@ -9,6 +9,7 @@ from mspress.checks import rules
 from mspress.config import Settings
 from mspress.errors import Diagnostic, ManuscriptErrors, Severity, relative_to
 from mspress.model import Numbering
+from mspress.sources.bibtex import LibraryCache
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
 from mspress.writers.output import write_all
@@ -25,14 +26,16 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def resolved(settings: Settings, files: ManuscriptFiles | None = None) -> tuple[ResolvedDocument, tuple[Diagnostic, ...]]:
+def resolved(settings: Settings, files: ManuscriptFiles | None = None,
+             library_cache: LibraryCache | None = None) -> tuple[ResolvedDocument, tuple[Diagnostic, ...]]:
     """The project's resolved document and its warnings; its errors, all at once, as ``ManuscriptErrors``.
 
-    ``files``: the manuscript already read (and being parsed), when the caller started that early.
+    ``files``: the manuscript already read (and being parsed), when the caller started that early;
+    ``library_cache``: the library a warm process loaded before.
     """
     from mspress.transform.document import resolve
 
-    project = load_project(settings.root, settings, files)
+    project = load_project(settings.root, settings, files, library_cache)
     diagnostics = rules.run(project)
     errors = [x for x in diagnostics if x.severity is Severity.ERROR]
     if errors:

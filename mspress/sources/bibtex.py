@@ -36,10 +36,23 @@ class Library:
     """Keys of malformed entries (so citing them is not reported a second time)."""
 
 
-def load_library(root: Path) -> Library:
+@dataclass(slots=True)
+class LibraryCache:
+    """The library a warm process (``preview``) loaded last, read again only when a file's time or size changes."""
+
+    signature: tuple[tuple[str, int, int], ...] | None = None
+    library: Library | None = None
+
+
+def load_library(root: Path, cache: LibraryCache | None = None) -> Library:
     """Every ``references/*.bib`` (BibTeX, BibLaTeX) and ``references/*.json`` (CSL-JSON) file."""
     folder = root / "references"
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in LIBRARY_SUFFIXES) if folder.is_dir() else []
+    if cache is not None:
+        signature = tuple(_file_signature(p) for p in files)
+        if cache.library is None or cache.signature != signature:
+            cache.library, cache.signature = load_library(root), signature
+        return cache.library
     references: dict[str, Reference] = {}
     problems: list[Diagnostic] = []
     broken: set[str] = set()
@@ -47,6 +60,14 @@ def load_library(root: Path) -> Library:
         load_file(path, root, references, problems, broken)
     link_entries(references, problems)
     return Library(references, tuple(problems), frozenset(broken))
+
+
+def _file_signature(path: Path) -> tuple[str, int, int]:
+    try:
+        status = path.stat()
+    except OSError:  # gone or unreadable: reading it will say so
+        return path.name, -1, -1
+    return path.name, status.st_mtime_ns, status.st_size
 
 
 def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:

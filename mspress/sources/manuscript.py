@@ -12,7 +12,7 @@ from typing import TypeVar
 from mspress.errors import Diagnostic, InputUnreadable, Location, ManuscriptError, ManuscriptErrors, Severity, relative_to
 from mspress.model import SourceText
 from mspress.sources.files import present, read_text, section_files, stray_files
-from mspress.sources.markdown import PartsParsing, parse_parts
+from mspress.sources.markdown import ParseCache, PartsParsing, parse_parts
 
 T = TypeVar("T")
 
@@ -28,7 +28,8 @@ class ManuscriptFiles:
     """Pandoc reading every part, running."""
 
 
-def read_manuscript(root: Path) -> ManuscriptFiles:
+def read_manuscript(root: Path, cache: ParseCache | None = None) -> ManuscriptFiles:
+    """``cache``: parts read before (a warm process); pandoc then reads only the files that changed."""
     folder = root / "manuscript"
     if not folder.is_dir():
         inside = root.resolve().name == "manuscript" and (root.resolve().parent / "manuscript").is_dir()
@@ -45,7 +46,7 @@ def read_manuscript(root: Path) -> ManuscriptFiles:
                                f"{relative_to(path, root).as_posix()} is not part of the article: name body files NN-name.md "
                                f"(for example {suggestion}) or move the file out of manuscript/", Location(relative_to(path, root)))
                     for path, suggestion in stray_files(folder))
-    return ManuscriptFiles((zh, en), sections, tuple(problems), parse_parts([zh, en, *sections]))
+    return ManuscriptFiles((zh, en), sections, tuple(problems), parse_parts([zh, en, *sections], cache))
 
 
 LONG_RUN = re.compile(r"([`\[\]*<>])\1{499,}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,36 +88,68 @@ def prepare(text: str) -> tuple[str, str, str]:
     return "".join(chars), _blank_spans(masked, definitions), _blank_spans(masked, outside)
 
 
-def parse_parts(sources: Sequence[SourceText]) -> PartsParsing:
+@dataclass(slots=True)
+class ParseCache:
+    """Parts as pandoc read them, kept by file and text: a warm process (``preview``) sends pandoc only the files
+    that changed. Stored as JSON, because the resolver rewrites the parts it is given."""
+
+    api: list[int] | None = None
+    parts: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    """(part name, path, text) → the part's blocks as JSON."""
+
+
+def parse_parts(sources: Sequence[SourceText], cache: ParseCache | None = None) -> PartsParsing:
     """Start parsing every part (in a thread); ``result()`` gives the parts."""
-    return PartsParsing(sources)
+    return PartsParsing(sources, cache)
 
 
 class PartsParsing:
-    def __init__(self, sources: Sequence[SourceText]) -> None:
+    def __init__(self, sources: Sequence[SourceText], cache: ParseCache | None = None) -> None:
         self.sources = list(sources)
+        self.cache = cache
         self.prepared = [prepare(s.text) for s in self.sources]
+        # Only what the cache lacks goes to pandoc (everything without a cache).
+        self.todo = [i for i, s in enumerate(self.sources) if cache is None or cache.api is None or _cache_key(s) not in cache.parts]
         # A marker no author can type in advance: it changes with every run.
         self.marker = f"MSPRESS{os.urandom(8).hex().upper()}PART"
+        self.files: dict[int, str] = {}
+        self.running: pandoc.Parsing | None = None
+        if not self.todo and self.sources:
+            return
         folder = private_folder()
-        files = []
-        for i, (text, _, _) in enumerate(self.prepared):
-            path = Path(folder) / f"{i:04d}.md"
-            path.write_text(f"{self.marker}{i}\n\n{text}\n", encoding="utf-8")
-            files.append(str(path))
+        for n, i in enumerate(self.todo):
+            path = Path(folder) / f"{n:04d}.md"
+            path.write_text(f"{self.marker}{n}\n\n{self.prepared[i][0]}\n", encoding="utf-8")
+            self.files[i] = str(path)
         where = Location(self.sources[0].path) if self.sources else Location(Path("manuscript"))
-        self.files = files
+        files = list(self.files.values())
         self.running = pandoc.Parsing(files, where, done=lambda: _remove(folder, files))
 
     def result(self) -> tuple[list[int], list[Part]]:
         """(pandoc's API version, the parts)."""
-        ast = self.running.result()
-        blocks = self._split(ast["blocks"])
-        if blocks is None:
-            raise AssertionError("pandoc lost a part marker")  # each file starts with its marker: a bug if missing
-        parts = [Part(s, masked, notes, sanitise(_own_ids(b, self.files[i], s.name)))
-                 for i, (s, (_, masked, notes), b) in enumerate(zip(self.sources, self.prepared, blocks, strict=True))]
-        return ast["pandoc-api-version"], parts
+        blocks: dict[int, list[Block]] = {}
+        api = self.cache.api if self.cache else None
+        if self.running is not None:
+            ast = self.running.result()
+            api = ast["pandoc-api-version"]
+            read = self._split(ast["blocks"])
+            if read is None:
+                raise AssertionError("pandoc lost a part marker")  # each file starts with its marker: a bug if missing
+            for i, part_blocks in zip(self.todo, read, strict=True):
+                blocks[i] = sanitise(_own_ids(part_blocks, self.files[i], self.sources[i].name))
+        if self.cache is not None:
+            import json
+
+            fresh = {_cache_key(self.sources[i]): json.dumps(b) for i, b in blocks.items()}
+            for i, source in enumerate(self.sources):
+                if i not in blocks:
+                    blocks[i] = json.loads(self.cache.parts[_cache_key(source)])
+            # Only the current texts are kept: the cache does not grow with every save.
+            self.cache.parts = {_cache_key(s): self.cache.parts.get(_cache_key(s)) or fresh[_cache_key(s)] for s in self.sources}
+            self.cache.api = api
+        assert api is not None
+        parts = [Part(s, masked, notes, blocks[i]) for i, (s, (_, masked, notes)) in enumerate(zip(self.sources, self.prepared, strict=True))]
+        return api, parts
 
     def _split(self, blocks: list[Block]) -> list[list[Block]] | None:
         result: list[list[Block]] = []
@@ -129,7 +161,7 @@ class PartsParsing:
                 result.append([])
             elif result:
                 result[-1].append(block)
-        return result if len(result) == len(self.sources) else None
+        return result if len(result) == len(self.todo) else None
 
     def _marker_index(self, block: Block) -> int | None:
         content = block.get("c")
@@ -138,6 +170,10 @@ class PartsParsing:
             if value.startswith(self.marker) and value[len(self.marker):].isdigit():
                 return int(value[len(self.marker):])
         return None
+
+
+def _cache_key(source: SourceText) -> tuple[str, str, str]:
+    return source.name, source.path.as_posix(), source.text
 
 
 def private_folder() -> str:

@@ -13,7 +13,7 @@ from mspress.citations.reader import Found, read_citations
 from mspress.config import Settings, load_settings
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Citation, CrossRef, Metadata, Numbering, SourceText
-from mspress.sources.bibtex import Library, load_library
+from mspress.sources.bibtex import Library, LibraryCache, load_library
 from mspress.sources.files import MAX_METADATA_BYTES, present, read_text
 from mspress.sources.manuscript import ManuscriptFiles, collect, read_manuscript
 from mspress.sources.markdown import Part
@@ -57,8 +57,10 @@ class Project:
         return tuple(p.source.name for p in self.parts[2:])
 
 
-def load_project(root: Path, settings: Settings | None = None, files: ManuscriptFiles | None = None) -> Project:
-    """``files``: the manuscript already read (and being parsed) by ``read_manuscript``."""
+def load_project(root: Path, settings: Settings | None = None, files: ManuscriptFiles | None = None,
+                 library_cache: LibraryCache | None = None) -> Project:
+    """``files``: the manuscript already read (and being parsed) by ``read_manuscript``; ``library_cache``: the library
+    a warm process loaded before."""
     files = files or read_manuscript(root)
     settings = settings or load_settings(root)
     problems = list(files.problems)
@@ -70,7 +72,7 @@ def load_project(root: Path, settings: Settings | None = None, files: Manuscript
     else:
         problems.append(Diagnostic("missing-metadata", Severity.ERROR, f"missing {rel_meta.as_posix()}: create it with title, authors and affiliations",
                                    Location(rel_meta)))
-    library = load_library(root)
+    library = load_library(root, library_cache)
     api, parts = files.parsing.result()
     labels = number_labels(parts, {s.name for s in files.sections})
     known = set(library.references)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import os
 import re
 import signal
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,8 @@ class ProjectTemplates(jinja2.BaseLoader):
     """Templates looked up project > journal > packaged, and read through the project's one read path: a link to a
     file outside the project (or mspress), a FIFO, a file over the size limit or not UTF-8 is an error."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.folders, self.root = settings.template_dirs, settings.root
+    def __init__(self, folders: tuple[Path, ...], root: Path) -> None:
+        self.folders, self.root = folders, root
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         from jinja2.loaders import split_template_path
@@ -167,12 +168,13 @@ class ProjectTemplates(jinja2.BaseLoader):
         from mspress.sources.files import present, read_bytes
 
         pieces = split_template_path(template)  # refuses ``..``
-        for folder in self.folders:
+        for n, folder in enumerate(self.folders):
             path = folder.joinpath(*pieces)
             if present(path) and not path.is_dir():
+                uptodate = _unchanged(path, [f.joinpath(*pieces) for f in self.folders[:n]])
                 data = read_bytes(path, self.root)
                 try:
-                    return data.decode("utf-8"), str(path), lambda: False
+                    return data.decode("utf-8"), str(path), uptodate
                 except UnicodeDecodeError:
                     raise ManuscriptError(Location(relative_to(path, self.root)), "template is not valid UTF-8: save it as UTF-8",
                                           "template-error") from None
@@ -203,9 +205,34 @@ class LimitedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _unchanged(path: Path, earlier: list[Path]) -> Callable[[], bool]:
+    """Jinja's test whether a compiled template is still good (a warm process): the file unchanged, and no template
+    of that name now in a folder looked up first."""
+    from mspress.sources.files import present
+
+    stamp = _stamp(path)
+    return lambda: _stamp(path) == stamp and not any(present(p) for p in earlier)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return -1, -1
+    return status.st_mtime_ns, status.st_size
+
+
 def environment(settings: Settings) -> SandboxedEnvironment:
+    """The project's template environment; one per template folders, kept: a warm process (``preview``) compiles a
+    template again only when its file changes."""
+    # Absolute: a relative folder names another project's templates once the working directory changes.
+    return _environment(tuple(folder.absolute() for folder in settings.template_dirs), settings.root.absolute())
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(template_dirs: tuple[Path, ...], root: Path) -> SandboxedEnvironment:
     # Sandboxed: project templates come with manuscripts an editor did not write.
-    loader = ProjectTemplates(settings)
+    loader = ProjectTemplates(template_dirs, root)
     env = LimitedSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string

@@ -1,0 +1,298 @@
+"""``mspress preview``: the article served on localhost and rebuilt on every save, in one warm process.
+
+A save costs only what changed: pandoc reads the Markdown files whose text changed (``ParseCache``), the library is
+read again when a file's time or size changes (``LibraryCache``), templates stay compiled (``writers.html``); the
+citations, the numbering and every check are computed afresh each time. The page follows the builds over
+server-sent events (``templates/preview.js``); the PDF is typeset in a background thread of the same process.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from mspress.errors import Diagnostic, ExitCode, ManuscriptError, ManuscriptErrors, SetupError
+from mspress.sources.bibtex import LibraryCache
+from mspress.sources.markdown import ParseCache
+
+Print = Callable[[str], None]
+CLIENT = (Path(__file__).parent.parent / "templates" / "preview.js").read_text(encoding="utf-8")
+CLIENT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CLIENT.encode("utf-8")).digest()).decode("ascii")
+PDF_SETTLE_SECONDS = 0.3
+"""The PDF starts once the saves have paused this long: typesetting competes with the next page for the CPU."""
+PING_SECONDS = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    screen: str
+    """The HTML page, as ``build`` writes it."""
+    print_page: str | None
+    """The page WeasyPrint typesets (when the PDF is wanted)."""
+    warnings: tuple[Diagnostic, ...]
+    pdf_path: Path
+
+
+class WarmProject:
+    """A project built again and again in one process."""
+
+    def __init__(self, root: Path, journal: str | None) -> None:
+        self.root, self.journal = root, journal
+        self.parsed = ParseCache()
+        self.library = LibraryCache()
+
+    def build(self, with_print: bool) -> Rebuilt:
+        """The HTML (written to ``output/`` too) and, if asked, the page for the PDF; user errors raise as in ``build``."""
+        from mspress.commands.build import outputs_inside, resolved
+        from mspress.config import load_settings
+        from mspress.sources.manuscript import read_manuscript
+        from mspress.writers.html import page_of, render_page
+        from mspress.writers.output import write_all
+
+        files = read_manuscript(self.root, self.parsed)  # pandoc starts on what changed
+        settings = load_settings(self.root, self.journal)
+        document, warnings = resolved(settings, files, self.library)
+        page = page_of(document)
+        screen = render_page(settings, document.metadata, page, "screen")
+        print_page = render_page(settings, document.metadata, page, "print") if with_print else None
+        target = settings.output_path / f"{settings.output_name}.html"
+        outputs_inside(settings, [target])
+        write_all({target: screen.encode("utf-8")})
+        return Rebuilt(screen, print_page, warnings, settings.output_path / f"{settings.output_name}.pdf")
+
+
+@dataclass(slots=True)
+class PreviewState:
+    """What the server shows: the last good page, the current problems, the last good PDF. ``version`` counts changes."""
+
+    generation: int = 0
+    """Of the last good page (0: none yet)."""
+    page: bytes | None = None
+    problems: tuple[str, ...] = ()
+    pdf: bytes | None = None
+    pdf_generation: int = 0
+    pdf_name: str = "manuscript.pdf"
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def update(self, **values: object) -> None:
+        with self.changed:
+            for name, value in values.items():
+                setattr(self, name, value)
+            self.version += 1
+            self.changed.notify_all()
+
+    def event(self) -> bytes:
+        with self.changed:
+            data = {"generation": self.generation, "problems": list(self.problems), "pdf": self.pdf_generation}
+        return f"event: state\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """The version once it differs from ``seen``, or after ``timeout`` seconds."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout)
+            return self.version
+
+
+def served_page(page: str, generation: int) -> bytes:
+    """The built page with the preview client: its script allowed by hash beside the page's own, nothing else."""
+    page = page.replace("script-src ", f"script-src '{CLIENT_HASH}' ", 1)
+    page = page.replace("</head>", f'<meta name="mspress-preview" content="{generation}">\n</head>', 1)
+    end = page.rfind("</body>")
+    end = len(page) if end < 0 else end
+    return (page[:end] + f"<script data-mspress-preview>{CLIENT}</script>\n" + page[end:]).encode("utf-8")
+
+
+def waiting_page() -> bytes:
+    """Shown until the first good build; the client reloads it when one is made and shows the problems meanwhile."""
+    policy = f"default-src 'none'; script-src '{CLIENT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'"
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(policy)}\">"
+            "<meta name=\"mspress-preview\" content=\"0\"><meta name=\"mspress-preview-error\" content=\"1\">"
+            "<title>mspress preview</title></head><body><p>mspress preview: waiting for the article to build without errors.</p>"
+            f"<script data-mspress-preview>{CLIENT}</script></body></html>").encode()
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, state: PreviewState) -> None:
+        self.state = state
+        self.hosts = {"127.0.0.1", "localhost", "[::1]", host}
+        super().__init__((host, port), PreviewHandler)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        state = self.server.state
+        # Only requests addressed to this machine's names: a web page elsewhere cannot read the preview through a
+        # name of its own that resolves here (DNS rebinding).
+        if self.server.server_address[0] not in ("0.0.0.0", "::") and self.headers.get("Host", "").rsplit(":", 1)[0] not in self.server.hosts:
+            self._send(403, "text/plain; charset=utf-8", b"mspress preview: unknown host\n")
+        elif self.path in ("/", "/index.html"):
+            self._send(200, "text/html; charset=utf-8", state.page or waiting_page())
+        elif self.path == "/events":
+            self._events(state)
+        elif self.path == f"/{state.pdf_name}":
+            if state.pdf is None:
+                self._send(503, "text/plain; charset=utf-8", b"mspress preview: the PDF is being made; try again in a moment\n", retry=True)
+            else:
+                self._send(200, "application/pdf", state.pdf)
+        else:
+            self._send(404, "text/plain; charset=utf-8", b"mspress preview: not found\n")
+
+    def _send(self, status: int, kind: str, body: bytes, retry: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if retry:
+            self.send_header("Retry-After", "1")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self, state: PreviewState) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            while True:
+                version = state.wait(seen, PING_SECONDS)
+                self.wfile.write(state.event() if version != seen else b": ping\n\n")
+                self.wfile.flush()
+                seen = version
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+        """Requests are not logged: the terminal shows builds."""
+
+
+class PdfWorker(threading.Thread):
+    """Typesets the latest page in the background; a page superseded before it starts is skipped."""
+
+    def __init__(self, root: Path, state: PreviewState, out: Print, err: Print) -> None:
+        super().__init__(daemon=True, name="mspress-pdf")
+        self.root, self.state, self.out, self.err = root, state, out, err
+        self.job: tuple[int, str, Path] | None = None
+        self.submitted = 0.0
+        self.jobs = threading.Condition()
+
+    def submit(self, generation: int, page: str, target: Path) -> None:
+        with self.jobs:
+            self.job, self.submitted = (generation, page, target), time.monotonic()
+            self.jobs.notify()
+
+    def run(self) -> None:
+        from mspress.writers.output import write_all
+        from mspress.writers.pdf import pdf_bytes
+
+        while True:
+            with self.jobs:
+                self.jobs.wait_for(lambda: self.job is not None)
+                while (pause := self.submitted + PDF_SETTLE_SECONDS - time.monotonic()) > 0:
+                    self.jobs.wait(pause)
+                assert self.job is not None
+                (generation, page, target), self.job = self.job, None
+            started = time.perf_counter()
+            try:
+                data = pdf_bytes(page, self.root)
+            except ManuscriptError as exc:
+                self.err(str(exc))
+                continue
+            except Exception as exc:  # a bug in typesetting must not stop the preview; say it plainly
+                self.err(f"mspress: internal error while making the PDF ({type(exc).__name__}: {exc}); please report it")
+                continue
+            try:
+                write_all({target: data})
+            except OSError as exc:
+                self.err(f"{target}: error: cannot write the PDF: {exc.strerror}")
+            self.state.update(pdf=data, pdf_generation=generation)
+            self.out(f"PDF {generation} made in {time.perf_counter() - started:.2f} s")
+
+
+def rebuild(project: WarmProject, state: PreviewState, worker: PdfWorker | None, out: Print, err: Print) -> None:
+    """Build once; publish the page or the problems (the last good page stays)."""
+    started = time.perf_counter()
+    problems: list[str] = []
+    try:
+        built = project.build(with_print=worker is not None)
+    except ManuscriptErrors as exc:
+        problems = [str(d) for d in exc.diagnostics]
+    except ManuscriptError as exc:
+        problems = [str(exc)]
+    except SetupError as exc:
+        problems = [f"mspress: error: {exc}"]
+    except Exception as exc:  # a bug must not stop the preview; say it plainly
+        problems = [f"mspress: internal error ({type(exc).__name__}: {exc}); please report it"]
+    elapsed = (time.perf_counter() - started) * 1000
+    if problems:
+        for line in problems:
+            err(line)
+        out(f"build failed in {elapsed:.0f} ms: {len(problems)} problem{'s' if len(problems) != 1 else ''}; the page shows them")
+        state.update(problems=tuple(problems))
+        return
+    for warning in built.warnings:
+        err(str(warning))
+    generation = state.generation + 1
+    state.update(page=served_page(built.screen, generation), generation=generation, problems=(), pdf_name=built.pdf_path.name)
+    out(f"page {generation} built in {elapsed:.0f} ms")
+    if worker is not None and built.print_page is not None:
+        worker.submit(generation, built.print_page, built.pdf_path)
+
+
+def preview(root: Path, journal: str | None, host: str, port: int, open_browser: bool, pdf: bool, out: Print, err: Print) -> int:
+    """Serve and rebuild until interrupted (Ctrl-C, or SIGTERM)."""
+    import watchfiles
+
+    from mspress.config import load_settings
+
+    try:
+        output_dir = load_settings(root, journal).output_path
+    except (ManuscriptErrors, ManuscriptError):
+        output_dir = root / "output"  # the first build reports the problem
+    state = PreviewState()
+    try:
+        server = PreviewServer(host, port, state)
+    except OSError as exc:
+        raise SetupError(f"cannot serve on {host}:{port}: {exc.strerror}; give another port with --port (0 picks a free one)") from None
+    threading.Thread(target=server.serve_forever, daemon=True, name="mspress-server").start()
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{server.server_address[1]}/"
+    worker = PdfWorker(root, state, out, err) if pdf else None
+    if worker is not None:
+        worker.start()
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        project = WarmProject(root, journal)
+        rebuild(project, state, worker, out, err)
+        out(f"serving {url}" + (f" (PDF at {url}{state.pdf_name})" if pdf else "") + "; Ctrl-C stops")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        ignored = watchfiles.DefaultFilter(ignore_paths=[str(output_dir.absolute())])
+        for _changes in watchfiles.watch(root, watch_filter=ignored, step=30, stop_event=stop, raise_interrupt=True):
+            rebuild(project, state, worker, out, err)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.shutdown()
+        server.server_close()
+    out("preview stopped")
+    return ExitCode.DONE
