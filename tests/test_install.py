@@ -47,3 +47,12 @@ def test_wheel_installs_a_working_mspress_command(tmp_path: Path) -> None:
     pdf = article / "output" / "manuscript.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and stat.S_IMODE(pdf.stat().st_mode) == 0o644, "the user's umask (022)"
     assert zipfile.is_zipfile(article / "output" / "manuscript.docx"), "the Word file's styles come from packaged code and pandoc's data"
+
+    # `mspress new` from the wheel: the scaffold ships as package data, its dot files under their real names.
+    fresh = tmp_path / "fresh"
+    run(mspress, "new", fresh, "--journal", "sichuan-mental-health", cwd=elsewhere)
+    for name in (".gitignore", ".pre-commit-config.yaml", ".github/workflows/mspress.yml", "manuscript/figures/example.png"):
+        assert (fresh / name).is_file(), name
+    out = run(mspress, "build", "-C", fresh, cwd=elsewhere).stdout
+    assert out.splitlines() == [f"wrote {fresh / 'output' / name}" for name in ("manuscript.html", "manuscript.pdf", "manuscript.docx")]
+    assert run(mspress, "check", "-C", fresh, cwd=elsewhere).stdout == "0 errors, 0 warnings\n"
