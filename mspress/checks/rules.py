@@ -51,7 +51,7 @@ def uncited_references(project: Project) -> Iterator[Diagnostic]:
 def duplicate_references(project: Project) -> Iterator[Diagnostic]:
     seen: dict[str, Reference] = {}
     for ref in project.library.references.values():
-        for identity in _identities(ref):
+        for identity in work_identities(ref):
             first = seen.setdefault(identity, ref)
             if first is not ref:
                 yield d("duplicate-reference", WARNING,
@@ -59,7 +59,8 @@ def duplicate_references(project: Project) -> Iterator[Diagnostic]:
                 break
 
 
-def _identities(ref: Reference) -> list[str]:
+def work_identities(ref: Reference) -> list[str]:
+    """What makes two entries the same work: the DOI, else title, year and first author (check and import share it)."""
     found = []
     doi = ref.fields.get("doi", "").strip().lower()
     if doi:

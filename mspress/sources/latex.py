@@ -15,7 +15,8 @@ SUB = ("\ue000", "\ue001")
 SUP = ("\ue002", "\ue003")
 """Private-use characters opening and closing a subscript or superscript inside a decoded value."""
 _MARKS = re.compile("[\ue000-\ue003]")
-_MARKED = re.compile("\ue000([^\ue000-\ue003]*)\ue001|\ue002([^\ue000-\ue003]*)\ue003")
+MARKED = re.compile("\ue000([^\ue000-\ue003]*)\ue001|\ue002([^\ue000-\ue003]*)\ue003")
+"""A subscript (``SUB``) or superscript (``SUP``) run of a field's text."""
 
 _ACCENTS = {
     "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
@@ -93,7 +94,7 @@ def marked_runs(text: str) -> list[tuple[str, str | None]]:
     """``[(text, None | "sub" | "sup"), …]``: a decoded value cut at its sub- and superscripts."""
     runs: list[tuple[str, str | None]] = []
     pos = 0
-    for m in _MARKED.finditer(text):
+    for m in MARKED.finditer(text):
         if m.start() > pos:
             runs.append((text[pos : m.start()], None))
         runs.append((m.group(1), "sub") if m.group(1) is not None else (m.group(2), "sup"))

@@ -1168,7 +1168,7 @@ def _looks_like_names(text: str, level: int = 0) -> bool:
         if strict or len(tokens) > 8 or re.search(r"[:：]", piece):
             return False
         if level == 1:
-            if _ORGANISATION.search(piece) or re.fullmatch(r"[A-Z]{2,10}", piece) or len(tokens) == 2 and _pinyin_name(tokens[0], tokens[1]):
+            if _ORGANISATION.search(piece) or re.fullmatch(r"[A-Z]{2,10}", piece) or len(tokens) == 2 and pinyin_name(tokens[0], tokens[1]):
                 continue
             return False
         # an organisation, or a name without initials: capitalised words, small words between them
@@ -1209,15 +1209,15 @@ def _parse_names(text: str) -> _Names:
         if previous is not None and _INITIALS.match(piece) and not previous.given and len(out.typed[-1].split()) == 1 \
                 and not _has_han(out.typed[-1]):  # Smith, J.: a family name, then its initials after a comma
             family = out.typed[-1]
-            out.names[-1] = _name(f"{family} {piece}")
+            out.names[-1] = typed_name(f"{family} {piece}")
             out.typed[-1] = f"{family}, {piece}"
             continue
-        out.names.append(_name(piece))
+        out.names.append(typed_name(piece))
         out.typed.append(piece)
     return out
 
 
-def _name(piece: str) -> Name:
+def typed_name(piece: str) -> Name:
     """One name as GB/T 7714 types it: ``王晓明``, ``Smith J``, ``SMITH J A``, ``Veen P H v d``, ``Li Jiangning``,
     ``American Chemical Society``."""
     piece = piece.strip()
@@ -1240,17 +1240,17 @@ def _name(piece: str) -> Name:
     if not initials:
         if dropping:
             tokens += dropping
-        if len(tokens) == 2 and _pinyin_name(tokens[0], tokens[1]):
-            family = _family_case(tokens[0])
+        if len(tokens) == 2 and pinyin_name(tokens[0], tokens[1]):
+            family = family_case(tokens[0])
             return Name(family, tokens[1], suffix=suffix, given_raw="{" + tokens[1] + "}")
         leading = 0  # given names first, as other styles write them: T. S. Huang, Zhengxia Zou
         while leading < len(tokens) - 1 and re.fullmatch(r"[A-Z]\.(?:-?[A-Z]\.)?", tokens[leading]):
             leading += 1
         if leading and len(tokens) - leading <= 2 and not _ORGANISATION.search(piece):
             given = " ".join(_initial(t) for t in tokens[:leading])
-            return Name(_family_case(" ".join(tokens[leading:])), given, "", suffix, False, given)
-        if len(tokens) == 2 and _pinyin_name(tokens[1], tokens[0]):
-            return Name(_family_case(tokens[1]), tokens[0], suffix=suffix, given_raw="{" + tokens[0] + "}")
+            return Name(family_case(" ".join(tokens[leading:])), given, "", suffix, False, given)
+        if len(tokens) == 2 and pinyin_name(tokens[1], tokens[0]):
+            return Name(family_case(tokens[1]), tokens[0], suffix=suffix, given_raw="{" + tokens[0] + "}")
         return Name(family=piece, corporate=True)
     if _ORGANISATION.search(" ".join(tokens)) and len(tokens) > 2:
         return Name(family=piece, corporate=True)
@@ -1259,7 +1259,7 @@ def _name(piece: str) -> Name:
     while particle_end < len(tokens) - 1 and tokens[particle_end].islower():
         particle_end += 1
     particle = " ".join(tokens[:particle_end])
-    family = _family_case(" ".join(tokens[particle_end:]))
+    family = family_case(" ".join(tokens[particle_end:]))
     return Name(family, given, particle, suffix, False, given, " ".join(dropping))
 
 
@@ -1276,7 +1276,7 @@ def _initial(token: str) -> str:
     return token
 
 
-def _family_case(family: str) -> str:
+def family_case(family: str) -> str:
     """``PEEBLES`` (2015's capitals) → ``Peebles``; ``O'BRIEN`` → ``O'Brien``; a family name written otherwise is kept."""
     letters = [c for c in family if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters) and not _CYRILLIC.search(family):
@@ -1284,7 +1284,7 @@ def _family_case(family: str) -> str:
     return family
 
 
-def _pinyin_name(family: str, given: str) -> bool:
+def pinyin_name(family: str, given: str) -> bool:
     """``Li Jiangning``: a common Chinese surname and a given name written in full as pinyin syllables."""
     letters = given.lower().replace("-", "")
     if not re.fullmatch(r"[A-Z][a-z]{1,11}(?:-[A-Za-z][a-z]{1,8})?", given) or letters in _WESTERN_GIVEN:

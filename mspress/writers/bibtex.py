@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from mspress.model import Name, Reference
+from mspress.sources.latex import MARKED, SUB, SUP
 from mspress.sources.names import ET_AL, NAME_FIELDS
 
 FIELD_ORDER = ("author", "editor", "translator", "holder", "bookauthor", "title", "subtitle", "booktitle", "eventtitle", "journal",
@@ -31,8 +32,17 @@ _KEY = re.compile(r"[\s,{}()\"#%'=~\\]")
 
 
 def escape(text: str) -> str:
-    """Plain text as BibTeX/LaTeX that decodes to the same text."""
-    return _SPACES.sub(" ", text.translate(_ESCAPES)).strip()
+    """Plain text as BibTeX/LaTeX that decodes to the same text; sub- and superscript runs (``latex.SUB``/``SUP``
+    marks) as ``\\textsubscript{…}``/``\\textsuperscript{…}``, which decode to the same marks."""
+    escaped = _SPACES.sub(" ", text.translate(_ESCAPES)).strip()
+    if SUB[0] in escaped or SUP[0] in escaped:
+        escaped = MARKED.sub(_script, escaped)
+    return escaped
+
+
+def _script(m: re.Match[str]) -> str:
+    sub = m.group(1) is not None
+    return f"\\text{'sub' if sub else 'super'}script{{{m.group(1) if sub else m.group(2)}}}"
 
 
 def escape_url(url: str) -> str:
