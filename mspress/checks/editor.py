@@ -54,6 +54,9 @@ class TypedCitation:
     """Preceded by 文献/ref.: the number belongs on the line, not in superscript."""
     in_math: bool = False
     """Raised as TeX math (``$^{[8]}$``): a converter's rendering, which says nothing about how the author set it."""
+    span: tuple[int, int] = (0, 0)
+    """(start, end) of the mark in its paragraph, 0-based (``end`` may pass the line's end when a group is broken
+    across lines): what ``import`` replaces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,18 @@ def check_document(lines: list[Line], path: Path, min_run: int = 2, style: str |
     return CheckReport(tuple(diagnostics), table)
 
 
+def read_citations(lines: list[Line], path: Path, min_run: int = 2, limit: int | None = None) -> tuple[list[TypedCitation], list[Diagnostic]]:
+    """The typed citations of ``lines`` as editor mode reads them (``limit``: the list's highest number, which tells
+    coordinates from citations), and what it found wrong with them (invalid ranges…): for ``import``."""
+    diagnostics: list[Diagnostic] = []
+    return list(_citations(lines, path, diagnostics, min_run, limit)), diagnostics
+
+
+def is_list_heading(text: str) -> bool:
+    """Whether a short paragraph is a reference list's heading (参考文献, References…), as ``find_list`` tells one."""
+    return len(text) < 80 and bool(_HEADING.match(text.strip()))
+
+
 def find_list(lines: list[Line], path: Path) -> Layout:
     """The reference list after its heading (the last one), else a run of ``[1] … [2] …`` lines at the end.
 
@@ -106,7 +121,7 @@ def find_list(lines: list[Line], path: Path) -> Layout:
     paragraphs = path.suffix.lower() in PARAGRAPH_SUFFIXES
     lines = [part for line in lines for soft in line.soft_lines() for part in _heading_apart(soft)]
     heading = next((i for i in range(len(lines) - 1, -1, -1)
-                    if not lines[i].in_table and len(lines[i].text) < 80 and _HEADING.match(lines[i].text.strip())), None)
+                    if not lines[i].in_table and is_list_heading(lines[i].text)), None)
     if heading is not None:
         entries, end = _entries(lines[heading + 1:], path, paragraphs)
         if entries:
@@ -269,7 +284,7 @@ def _citations(lines: list[Line], path: Path, diagnostics: list[Diagnostic], min
                 continue
             before = text[max(0, start - 40):start].rstrip()  # the words just before, not a copy of the line
             yield TypedCitation(tuple(numbers), " ".join(text[start:end].split()), where, full, superscript, before.endswith(_NARRATIVE_WORDS),
-                                line.in_math(start, min(end, len(line.text))))
+                                line.in_math(start, min(end, len(line.text))), (line.offset + start, line.offset + end))
 
 
 def _adjacent_merged(found: list[tuple[int, int, str, bool]], text: str) -> list[tuple[int, int, str, bool]]:

@@ -86,7 +86,7 @@ def read_document(path: Path, shown: Path) -> list[Line]:
     text = _decode(data, shown)
     if suffix in (".html", ".htm"):
         return _html(text)
-    return _plain(_hide_markdown_code(text) if suffix in (".md", ".markdown") else text)
+    return _plain(hide_markdown_code(text) if suffix in (".md", ".markdown") else text)
 
 
 def _decode(data: bytes, shown: Path) -> str:
@@ -112,7 +112,7 @@ _INLINE_CODE = re.compile(r"(`{1,10})(?!`).{1,2000}?(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,2000}\)")
 
 
-def _hide_markdown_code(text: str) -> str:
+def hide_markdown_code(text: str) -> str:
     """Code (fenced blocks, `inline`) and images' alt text blanked out, lines and columns kept: their brackets
     (``features[0]``, ``![640](…)``) are no citations."""
     lines = text.split("\n")
