@@ -420,3 +420,15 @@ def test_the_writer_keeps_chinese_names_whole() -> None:
 
     assert bibtex_names([Name("张三"), Name("Zhang", "San"), Name("南京钢铁股份有限公司", corporate=True)]) == \
         "张三 and Zhang, San and {南京钢铁股份有限公司}"
+
+
+def test_references_linked_out_of_the_project_is_refused(cli: Cli, tmp_path: Path) -> None:
+    """A project someone else made cannot have the import write outside it through a linked references/."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "references").symlink_to(outside, target_is_directory=True)
+    code, _, err = cli("import", str(EXPORTS / "zotero-my-library.ris"), "--to", str(project))
+    assert code == 2 and "outside the project" in err and err.count("\n") == 1
+    assert list(outside.iterdir()) == []

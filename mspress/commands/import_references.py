@@ -35,6 +35,13 @@ def _import(source: Path, project: Path, overwrite: bool, out: Callable[[str], N
                               "no-project")
     name = Path("references") / f"{source.stem}.bib"
     target = project / name
+    try:
+        inside = target.parent.resolve().is_relative_to(project.resolve())
+    except (OSError, RuntimeError):  # a link that loops
+        inside = False
+    if not inside:
+        raise InputUnreadable(Location(target.parent), "references/ is a link to a folder outside the project: make it a folder of "
+                              "the project", "outside-project")
     if target.is_dir():
         raise InputUnreadable(Location(target), "a folder has the name of the library to write: rename it, or the export",
                               "target-exists")
