@@ -88,10 +88,7 @@ def _record(element: etree._Element) -> Record:
         if kind == "thesis":
             continue  # a thesis has no host; EndNote repeats the university there at times
         b.add("container_short" if b.has("container") and b.first("container") != value else "container", value)
-    for value in get("periodical/abbr-1"):
-        b.add("container_short", value)
-    for value in get("titles/tertiary-title"):
-        b.add("series", value)
+    b.add_each(get, {"periodical/abbr-1": "container_short", "titles/tertiary-title": "series"})
     for role, path in (("author", "contributors/authors/author"), ("editor", "contributors/secondary-authors/author"),
                        ("translator", "contributors/subsidiary-authors/author"),
                        ("author_en", "contributors/translated-authors/author")):
@@ -116,25 +113,11 @@ def _record(element: etree._Element) -> Record:
             b.add("issue", value)
     for value in get("isbn"):
         b.add("issn" if kind in ("article", "magazine", "newspaper") else "isbn", value)
-    for value in get("electronic-resource-num"):
-        b.add("doi", value)
-    for value in get("urls/related-urls/url") + get("urls/web-urls/url"):
-        b.add("url", value)
-    for value in get("abstract"):
-        b.add("abstract", value)
+    b.add_each(get, {"electronic-resource-num": "doi", "urls/related-urls/url": "url", "urls/web-urls/url": "url", "abstract": "abstract"})
     for value in get("keywords/keyword"):
         for keyword in split_list(value):
             b.add("keywords", keyword)
-    for value in get("language"):
-        b.add("language", value)
-    for value in get("publisher"):
-        b.add("publisher", value)
-    for value in get("pub-location"):
-        b.add("place", value)
-    for value in get("edition"):
-        b.add("edition", value)
-    for value in get("work-type"):
-        b.add("degree", value)
+    b.add_each(get, {"language": "language", "publisher": "publisher", "pub-location": "place", "edition": "edition", "work-type": "degree"})
     used = {"titles", "periodical", "contributors", "dates", "access-date", "pages", "volume", "number", "issue", "isbn",
             "electronic-resource-num", "urls", "abstract", "keywords", "language", "publisher", "pub-location", "edition",
             "work-type"}

@@ -99,22 +99,12 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
             b.add("container", value)
         for value in tertiary:
             b.add("series", value)
-    for value in get("translated journal"):
-        b.add("container_en", value)
-    for value in get("alternate journal"):
-        b.add("container_short", value)
+    b.add_each(get, {"translated journal": "container_en", "alternate journal": "container_short"})
     for value in get("publisher"):
         if kind == "newspaper" and b.has("container"):
             continue  # CNKI repeats the newspaper as its publisher
         b.add("publisher", value)
-    for value in get("place published"):
-        b.add("place", value)
-    for value in get("year"):
-        b.add("year", value)
-    for value in get("date"):
-        b.add("date", value)
-    for value in get("volume"):
-        b.add("volume", value)
+    b.add_each(get, {"place published": "place", "year": "year", "date": "date", "volume": "volume"})
     for value in get("issue"):
         b.add("number" if kind in ("report", "patent") else "issue", value)
     for value in get("pages") if kind not in ("standard", "book", "thesis") else []:
@@ -129,12 +119,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
     for value in get("notes") if kind == "patent" else []:  # other notes: a serial's CN number, the library's remarks
         if not b.has("number"):
             b.add("number", value)
-    for value in get("url"):
-        b.add("url", value)
-    for value in get("doi"):
-        b.add("doi", value)
-    for value in get("abstract"):
-        b.add("abstract", value)
+    b.add_each(get, {"url": "url", "doi": "doi", "abstract": "abstract"})
     for value in get("keywords"):
         for keyword in split_list(value.replace("\n", ";")):
             b.add("keywords", keyword)
@@ -142,10 +127,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
         b.add("language", value)
     for value in get("type of work") if kind in ("thesis", "report") else []:
         b.add("degree", value)
-    for value in get("edition"):
-        b.add("edition", value)
-    for value in get("srcdatabase"):
-        b.add("source_database", value)
+    b.add_each(get, {"edition": "edition", "srcdatabase": "source_database"})
     used = {"reference type", "title", "translated title", "author", "translated author", "secondary author", "tertiary author",
             "subsidiary author", "secondary title", "tertiary title", "journal", "translated journal", "alternate journal",
             "publisher", "place published", "year", "date", "volume", "issue", "pages", "isbn/issn", "isbn", "issn", "图书印刷版isbn",

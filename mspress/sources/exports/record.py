@@ -6,7 +6,7 @@ paper); ``mapping`` turns a record into BibTeX fields. Values are kept as the ex
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 KINDS = frozenset(("article", "magazine", "newspaper", "book", "chapter", "conference", "proceedings", "thesis", "report",
@@ -81,6 +81,12 @@ class RecordBuilder:
         found = self.people.setdefault(role, [])
         if len(found) < MAX_VALUES:
             found.append(value[:1000])  # no name is longer; a longer one is a paragraph in the wrong field
+
+    def add_each(self, get: Callable[[str], list[str]], table: Mapping[str, str]) -> None:
+        """Every value of each tag under its value name (``{"DO": "doi"}``), in the table's order."""
+        for tag, name in table.items():
+            for value in get(tag):
+                self.add(name, value)
 
     def has(self, name: str) -> bool:
         return bool(self.values.get(name))

@@ -131,14 +131,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
                 continue  # CNKI repeats the newspaper as its publisher
             joiner = "，" if has_han(value) else ", "
             b.add("publisher", joiner.join(split_list(value)))  # a standard's issuing bodies, in one field
-    for value in get("S"):
-        b.add("series", value)
-    for value in get("C"):
-        b.add("place", value)
-    for value in get("D"):
-        b.add("year", value)
-    for value in get("8"):
-        b.add("date", value)
+    b.add_each(get, {"S": "series", "C": "place", "D": "year", "8": "date"})
     for value in get("V"):
         b.add("number" if kind == "standard" else "volume", value)
     for value in get("N"):
@@ -156,21 +149,11 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
             b.add("isbn", value)
     for value in get("R") + [v for v in get("O") if re.match(r"(?i)(doi:?\s*)?10\.\d{4,9}/", v)]:
         b.add("doi", value)
-    for value in get("U"):
-        b.add("url", value)
-    for value in get("X"):
-        b.add("abstract", value)
+    b.add_each(get, {"U": "url", "X": "abstract"})
     for value in get("K"):
         for keyword in split_list(value.replace("\n", ";")):
             b.add("keywords", keyword)
-    for value in get("G"):
-        b.add("language", value)
-    for value in get("9"):
-        b.add("degree", value)
-    for value in get("7"):
-        b.add("edition", value)
-    for value in get("~"):
-        b.add("source_database", value)
+    b.add_each(get, {"G": "language", "9": "degree", "7": "edition", "~": "source_database"})
     used = set("0TQAHE?JBISCD8VNP@ROUXKG97~Y")
     for tag in tags:
         if tag not in used and tag not in _SILENT:

@@ -166,20 +166,8 @@ def _record(line: int, entry: dict[str, Any]) -> Record:
             b.add("application_number", value)
         elif kind in ("report", "standard") and not b.has("number"):
             b.add("number", value)
-    for value in get("M3"):
-        b.add("degree", value)
-    for value in get("DO"):
-        b.add("doi", value)
-    for value in get("UR"):
-        b.add("url", value)
-    for value in get("AB") + get("N2"):
-        b.add("abstract", value)
-    for value in get("KW"):
-        b.add("keywords", value)
-    for value in get("LA"):
-        b.add("language", value)
-    for value in get("PB"):
-        b.add("publisher", value)
+    b.add_each(get, {"M3": "degree", "DO": "doi", "UR": "url", "AB": "abstract", "N2": "abstract", "KW": "keywords", "LA": "language",
+                     "PB": "publisher"})
     for value in get("CY") + (get("C1") if kind == "conference" else []):
         b.add("place", value)
     for value in get("ET"):
