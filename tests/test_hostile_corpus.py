@@ -436,17 +436,6 @@ def listener() -> Iterator[Listener]:
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
 
 def outputs(root: Path) -> dict[str, bytes]:
     folder = root / "output"

@@ -142,17 +142,6 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Preview]]:
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable, "make test installs Debian's chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
 
 def test_the_page_follows_every_save_in_chromium(served: tuple[Path, Preview], browser: Any) -> None:
     root, running = served
