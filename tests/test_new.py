@@ -155,8 +155,8 @@ def test_refusals_write_nothing(cli: Cli, tmp_path: Path, make: str) -> None:
     code, out, err = cli("new", str(target), "--journal", journal)
     assert (code, out) == (2, "") and len(err.splitlines()) == 1 and "Traceback" not in err
     assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before, "nothing written"
-    expected = {"non-empty": f"{target}: error: the folder is not empty",
-                "file": f"{target}: error: exists and is not a folder",
+    expected = {"non-empty": f"{target}:1:1: error: the folder is not empty",
+                "file": f"{target}:1:1: error: exists and is not a folder",
                 "journal": "<command line>:1:1: error: unknown journal 'sichuan-mental-helth' (did you mean sichuan-mental-health?); "
                            "known journals: " + ", ".join(journals.names())}[make]
     assert err.startswith(expected), err
@@ -172,7 +172,7 @@ def test_a_failed_write_takes_back_what_it_wrote(cli: Cli, tmp_path: Path, monke
 
     monkeypatch.setattr(Path, "open", open_)
     code, out, err = cli("new", str(tmp_path / "a" / "b"))
-    assert (code, out) == (2, "") and err == f"{tmp_path / 'a' / 'b' / 'manuscript' / 'figures' / 'example.png'}: error: cannot write: No space left on device\n"
+    assert (code, out) == (2, "") and err == f"{tmp_path / 'a' / 'b' / 'manuscript' / 'figures' / 'example.png'}:1:1: error: cannot write: No space left on device [write-failed]\n"
     assert list(tmp_path.iterdir()) == [], "the folders it made are gone too"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mspress.commands.new import check_new_folder, journal_name, scaffold_file, write_new_project
 from mspress.errors import Diagnostic, ExitCode, InputUnreadable, Location, ManuscriptError, SetupError, Severity
 from mspress.model import Reference
 from mspress.sources import foreign_ast as fa
@@ -68,10 +69,10 @@ class Imported:
 
 def import_manuscript(source: Path, target: Path, journal: str | None, out: Callable[[str], None], err: Callable[[str], None]) -> int:
     try:
-        _check_target(target)
-        name = _journal(journal)
+        name = journal_name(journal)
+        check_new_folder(target)
         imported = build_import(source, target, name)
-        write_project(target, imported)
+        write_new_project(target, {Path(name): data for name, data in imported.files.items()})
     except ManuscriptError as exc:
         err(str(exc))
         return exc.exit_code
@@ -80,26 +81,6 @@ def import_manuscript(source: Path, target: Path, journal: str | None, out: Call
     out(f"imported {source} into {target}: {imported.sections} sections, {imported.figures} figures, {imported.references} references, "
         f"{imported.citations} citations; {len(imported.guesses)} guesses to review")
     return ExitCode.DONE
-
-
-def _check_target(target: Path) -> None:
-    if target.is_symlink():
-        raise InputUnreadable(Location(target), f"{target} is a link: give a new folder for the project")
-    if target.exists():
-        if not target.is_dir():
-            raise InputUnreadable(Location(target), f"{target} is a file: give a new or empty folder for the project")
-        if any(target.iterdir()):
-            raise InputUnreadable(Location(target), f"{target} is not empty: give a new or empty folder for the project")
-
-
-def _journal(journal: str | None) -> str:
-    from mspress import journals
-
-    known = journals.names()
-    name = journal or "default"
-    if name not in known:
-        raise InputUnreadable(Location(Path("<command line>")), f"unknown journal {name!r}; packaged journals: {', '.join(known)}")
-    return name
 
 
 # --- the whole import -------------------------------------------------------------------------------------------
@@ -187,7 +168,7 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
     result.files["manuscript/metadata.yaml"] = metadata_yaml(front, manuscript / "metadata.yaml", source, result.guesses).encode("utf-8")
     result.files["references/library.bib"] = library(entries).encode("utf-8")
     result.references = len(entries)
-    result.files["pyproject.toml"] = pyproject(journal).encode("utf-8")
+    result.files["pyproject.toml"] = scaffold_file("pyproject.toml", journal)
     _report_parts(front, manuscript, result, source)
     _locate(result, target)
     return result
@@ -651,13 +632,6 @@ def metadata_yaml(front: FrontMatter, path: Path, source: Path, guesses: list[Gu
     return text
 
 
-def pyproject(journal: str) -> str:
-    return ("# Written by `mspress import`. Any setting of the journal's profile can be changed here (see the README).\n"
-            "[tool.mspress]\n"
-            f"journal = \"{journal}\"\n"
-            "formats = [\"html\", \"pdf\", \"docx\"]\n")
-
-
 def _report_parts(front: FrontMatter, manuscript: Path, result: Imported, source: Path) -> None:
     if not front.abstract_zh:
         result.guesses.append(Guess(Location(manuscript / "abstract.zh.md"), "no Chinese abstract found (摘要): replace the placeholder with it"))
@@ -695,27 +669,3 @@ def _find_in_sections(result: Imported, raw: str, target: Path) -> Location | No
         if m:
             return Location.in_text(target / name, text, m.start())
     return None
-
-
-# --- writing ------------------------------------------------------------------------------------------------------
-
-
-def write_project(target: Path, imported: Imported) -> None:
-    """Every file written under ``target`` (created); on a failure, the folder is removed again if it was new."""
-    import shutil
-
-    created = not target.exists()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        root = target.resolve()
-        for name, data in sorted(imported.files.items()):
-            path = (target / name)
-            if not path.resolve().is_relative_to(root):  # names are mspress's own; a check all the same
-                raise InputUnreadable(Location(target), f"refusing to write {name} outside {target}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as handle:  # never through a link planted in a new folder
-                handle.write(data)
-    except OSError as exc:
-        if created:
-            shutil.rmtree(target, ignore_errors=True)
-        raise ManuscriptError(Location(target), f"cannot write the project: {exc.strerror or exc}", "write-failed") from None

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from mspress import __version__, journals
 from mspress.citations.keys import did_you_mean
-from mspress.errors import ExitCode
+from mspress.errors import ConfigError, Diagnostic, ExitCode, InputUnreadable, Location, Severity
 from mspress.text import has_han
 
 SCAFFOLD = Path(__file__).parent.parent / "scaffold"
@@ -28,27 +27,10 @@ TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".toml", ".bib", ""}
 
 def new_project(target: Path, journal: str | None, out: Callable[[str], None]) -> int:
     """Create ``target`` (new, or an empty folder) holding a project for ``journal``; refusals write nothing."""
-    name = journal or DEFAULT_JOURNAL
-    known = journals.names()
-    if name not in known:
-        return _refuse(f"<command line>:1:1: error: unknown journal {name!r}{did_you_mean(name, known)}; "
-                       f"known journals: {', '.join(known)} [config]")
-    if target.exists() or target.is_symlink():
-        if not target.is_dir():
-            return _refuse(f"{target}: error: exists and is not a folder: give a new folder's name")
-        try:
-            if any(target.iterdir()):
-                return _refuse(f"{target}: error: the folder is not empty: give a new folder's name or an empty folder")
-        except OSError as exc:
-            return _refuse(f"{target}: error: cannot read the folder: {exc.strerror or exc}")
+    name = journal_name(journal)
+    check_new_folder(target)
     files = _render(_values(name))
-    created: list[Path] = []
-    try:
-        _write(target, files, created)
-    except OSError as exc:
-        _undo(created)
-        where = exc.filename or target
-        return _refuse(f"{where}: error: cannot write: {exc.strerror or exc}")
+    write_new_project(target, files)
     out(f"created {target} (journal: {name}):")
     for relative in sorted(files, key=lambda p: (len(p.parts) > 1, p.as_posix())):
         out(f"  {relative.as_posix()}")
@@ -59,9 +41,44 @@ def new_project(target: Path, journal: str | None, out: Callable[[str], None]) -
     return ExitCode.DONE
 
 
-def _refuse(message: str) -> int:
-    print(message, file=sys.stderr)
-    return ExitCode.UNUSABLE
+# What ``new`` and ``import`` share: a packaged journal, a folder that may become a project, writing it whole.
+
+def journal_name(journal: str | None) -> str:
+    """``journal`` (``default`` when not given) if mspress packages it; else a configuration error."""
+    name = journal or DEFAULT_JOURNAL
+    known = journals.names()
+    if name not in known:
+        raise ConfigError([Diagnostic("config", Severity.ERROR, f"unknown journal {name!r}{did_you_mean(name, known)}; known journals: "
+                                      f"{', '.join(known)}", Location(Path("<command line>")))])
+    return name
+
+
+def check_new_folder(target: Path) -> None:
+    """A project is made only in a new folder or an empty one: nothing of the user's is ever overwritten."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputUnreadable(Location(target), "exists and is not a folder: give a new folder's name", "target-exists")
+    try:
+        occupied = target.exists() and any(target.iterdir())
+    except OSError as exc:
+        raise InputUnreadable(Location(target), f"cannot read the folder: {exc.strerror or exc}", "target-unreadable") from None
+    if occupied:
+        raise InputUnreadable(Location(target), "the folder is not empty: give a new folder's name or an empty folder", "target-exists")
+
+
+def write_new_project(target: Path, files: Mapping[Path, bytes]) -> None:
+    """Every file under ``target``, each created afresh (never through a link or over a file that appeared since the
+    folder was found empty); on a failure every folder and file made is taken back."""
+    created: list[Path] = []
+    try:
+        _write(target, files, created)
+    except OSError as exc:
+        _undo(created)
+        raise InputUnreadable(Location(Path(exc.filename or target)), f"cannot write: {exc.strerror or exc}", "write-failed") from None
+
+
+def scaffold_file(name: str, journal: str) -> bytes:
+    """One file of the scaffold for ``journal``, as ``new`` writes it (``import`` takes the project settings from here)."""
+    return _render(_values(journal))[Path(name)]
 
 
 def _values(journal: str) -> dict[str, str]:
@@ -106,13 +123,14 @@ def _render(values: dict[str, str]) -> dict[Path, bytes]:
     return files
 
 
-def _write(target: Path, files: dict[Path, bytes], created: list[Path]) -> None:
+def _write(target: Path, files: Mapping[Path, bytes], created: list[Path]) -> None:
     """Write every file, remembering each folder and file made so a failure can take them back."""
     for folder in reversed([target, *target.parents]):
         if not folder.exists():
             folder.mkdir()
             created.append(folder)
     for relative, data in files.items():
+        assert not relative.is_absolute() and ".." not in relative.parts, relative  # names are mspress's own
         path = target / relative
         for folder in reversed(path.relative_to(target).parents):
             if not (target / folder).exists():
