@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder
+from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder, tagged
 from mspress.sources.exports.refer import kind_of, split_list, split_names
 
 _FIELD = re.compile(r"^\{([^{}\n]{1,80})\}:[ \t]?(.*)$")
@@ -60,16 +60,13 @@ def _name(field: str) -> str:
 
 
 def _record(line: int, fields: list[tuple[str, str]]) -> Record:
-    tags: dict[str, list[str]] = {}
-    for name, value in fields:
-        if value.strip():
-            tags.setdefault(name, []).append(value.strip())
+    tags = tagged(fields)
     written = (tags.get("reference type") or ["Generic"])[0]
     kind = kind_of(written, " ".join(tags.get("srcdatabase", [])))
     b = RecordBuilder(line, written, kind)
 
-    def get(name: str) -> list[str]:
-        return tags.get(name, [])
+    def get(tag: str) -> list[str]:
+        return tags.get(tag, [])
 
     for value in get("title")[:1]:
         b.add("title", value)

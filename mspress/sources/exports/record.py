@@ -6,7 +6,7 @@ paper); ``mapping`` turns a record into BibTeX fields. Values are kept as the ex
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 KINDS = frozenset(("article", "magazine", "newspaper", "book", "chapter", "conference", "proceedings", "thesis", "report",
@@ -51,6 +51,15 @@ class Record:
     def first(self, name: str) -> str:
         found = self.values.get(name)
         return found[0] if found else ""
+
+
+def tagged(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """A record's values by tag (trimmed, empty ones dropped, in file order), for formats of ``tag: value`` lines."""
+    tags: dict[str, list[str]] = {}
+    for tag, value in fields:
+        if value.strip():
+            tags.setdefault(tag, []).append(value.strip())
+    return tags
 
 
 @dataclass

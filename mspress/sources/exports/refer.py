@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder
+from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder, tagged
 from mspress.text import has_han
 
 TYPES = {
@@ -89,9 +89,7 @@ def split_names(value: str) -> list[str]:
 
 
 def _record(line: int, fields: list[tuple[str, str]]) -> Record:
-    tags: dict[str, list[str]] = {}
-    for tag, value in fields:
-        tags.setdefault(tag, []).append(value.strip())
+    tags = tagged(fields)
     written = (tags.get("0") or ["Generic"])[0]
     kind = kind_of(written, " ".join(tags.get("~", [])))
     b = RecordBuilder(line, written, kind)
