@@ -88,7 +88,15 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
 
 
 MANUSCRIPT_SUFFIXES = (".docx", ".md", ".markdown")
-"""What ``import`` reads as a manuscript; any other file is a reference library export."""
+"""What ``import`` reads as a manuscript; any other file is a reference library export, except these:"""
+UNREADABLE_MANUSCRIPTS = {
+    ".doc": "a Word 97-2003 file: open it in Word, WPS or LibreOffice, save it as .docx and import that",
+    ".wps": "a WPS file: save it as .docx in WPS and import that",
+    ".odt": "an OpenDocument file: save it as .docx in LibreOffice and import that",
+    ".rtf": "an RTF file: save it as .docx in Word or LibreOffice and import that",
+    ".pdf": "mspress cannot read a PDF manuscript: import the Word file it was made from (.docx), or a Markdown version",
+    ".tex": "a LaTeX manuscript: convert it first (pandoc paper.tex -o paper.md) and import the Markdown file",
+}
 
 
 def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
@@ -176,6 +184,9 @@ def _import(args: argparse.Namespace) -> int:
     source: Path = args.source
     if not source.is_file():
         print(f"{source}: error: no such file", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    if source.suffix.lower() in UNREADABLE_MANUSCRIPTS:
+        print(f"{source}:1:1: error: {UNREADABLE_MANUSCRIPTS[source.suffix.lower()]} [import-unsupported]", file=sys.stderr)
         return ExitCode.UNUSABLE
     if source.suffix.lower() in MANUSCRIPT_SUFFIXES:
         if args.target is None:

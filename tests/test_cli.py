@@ -110,3 +110,14 @@ def test_the_files_pandoc_reads_are_removed(project: Callable[[str], Path], tmp_
     (root / "pyproject.toml").write_text("[tool.mspress]\nstyle = 1\n", encoding="utf-8")  # stops after pandoc started
     assert subprocess.run([sys.executable, "-m", "mspress", "check", "-C", str(root)], capture_output=True, env=env).returncode == 2
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix,advice", [(".doc", "save it as .docx"), (".pdf", "cannot read a PDF manuscript"), (".odt", "save it as .docx"),
+                                           (".tex", "pandoc paper.tex -o paper.md")])
+def test_import_says_what_to_do_with_a_manuscript_it_cannot_read(cli: Callable[..., tuple[int, str, str]], tmp_path: Path, suffix: str, advice: str) -> None:
+    """Not taken for a reference export (whose errors would talk of export formats)."""
+    paper = tmp_path / f"paper{suffix}"
+    paper.write_bytes(b"\xd0\xcf\x11\xe0 not readable")
+    code, out, err = cli("import", str(paper), "--to", str(tmp_path / "new"))
+    assert code == 2 and out == "" and err == f"{paper}:1:1: error: {err.split(': error: ', 1)[1]}" and advice in err and err.count("\n") == 1
+    assert not (tmp_path / "new").exists()

@@ -266,3 +266,28 @@ def test_a_busy_port_is_a_one_line_error(tmp_path: Path) -> None:
                               capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and f"127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_the_pdf_address_says_why_there_is_none_and_head_requests_work(tmp_path: Path) -> None:
+    root = example_copy(tmp_path / "article")
+    running = Preview(root, "--no-pdf")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(running.url + "manuscript.pdf")
+        body = missing.value.read().decode("utf-8")
+        missing.value.close()
+        assert missing.value.code == 404 and "--no-pdf" in body
+        with urllib.request.urlopen(urllib.request.Request(running.url, method="HEAD")) as response:
+            assert response.status == 200 and int(response.headers["Content-Length"]) > 1000 and response.read() == b""
+    finally:
+        running.stop()
+
+
+def test_serving_every_interface_is_said_plainly(tmp_path: Path) -> None:
+    root = example_copy(tmp_path / "article")
+    running = Preview(root, "--no-pdf", "--host", "0.0.0.0")
+    try:
+        assert running.url.startswith("http://127.0.0.1:"), "an address the browser can open"
+        assert "every network interface" in running.errors.read_text(encoding="utf-8")
+    finally:
+        running.stop()

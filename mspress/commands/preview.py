@@ -29,6 +29,8 @@ CLIENT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CLIENT.encode("utf-8")
 PDF_SETTLE_SECONDS = 0.3
 """The PDF starts once the saves have paused this long: typesetting competes with the next page for the CPU."""
 PING_SECONDS = 15.0
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+"""``--host`` values that serve every network interface: no host name to check requests against."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class PreviewState:
     pdf: bytes | None = None
     pdf_generation: int = 0
     pdf_name: str = "manuscript.pdf"
+    pdf_wanted: bool = True
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -137,19 +140,29 @@ class PreviewHandler(BaseHTTPRequestHandler):
         state = self.server.state
         # Only requests addressed to this machine's names: a web page elsewhere cannot read the preview through a
         # name of its own that resolves here (DNS rebinding).
-        if self.server.server_address[0] not in ("0.0.0.0", "::") and self.headers.get("Host", "").rsplit(":", 1)[0] not in self.server.hosts:
+        if self.server.server_address[0] not in ANY_ADDRESS and self.headers.get("Host", "").rsplit(":", 1)[0] not in self.server.hosts:
             self._send(403, "text/plain; charset=utf-8", b"mspress preview: unknown host\n")
         elif self.path in ("/", "/index.html"):
             self._send(200, "text/html; charset=utf-8", state.page or waiting_page())
         elif self.path == "/events":
             self._events(state)
         elif self.path == f"/{state.pdf_name}":
-            if state.pdf is None:
-                self._send(503, "text/plain; charset=utf-8", b"mspress preview: the PDF is being made; try again in a moment\n", retry=True)
-            else:
+            if not state.pdf_wanted:
+                self._send(404, "text/plain; charset=utf-8", b"mspress preview: started with --no-pdf; start it without that option for the PDF\n")
+            elif state.pdf is not None:
                 self._send(200, "application/pdf", state.pdf)
+            elif state.generation == 0:
+                self._send(503, "text/plain; charset=utf-8", b"mspress preview: no PDF yet: the article has errors (the page lists them)\n", retry=True)
+            else:
+                self._send(503, "text/plain; charset=utf-8", b"mspress preview: the PDF is being made; try again in a moment\n", retry=True)
         else:
             self._send(404, "text/plain; charset=utf-8", b"mspress preview: not found\n")
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's name)
+        self.head_only = True
+        self.do_GET()
+
+    head_only = False
 
     def _send(self, status: int, kind: str, body: bytes, retry: bool = False) -> None:
         self.send_response(status)
@@ -160,13 +173,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if retry:
             self.send_header("Retry-After", "1")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def _events(self, state: PreviewState) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.head_only:
+            return
         seen = -1
         try:
             while True:
@@ -264,13 +280,17 @@ def preview(root: Path, journal: str | None, host: str, port: int, open_browser:
         output_dir = load_settings(root, journal).output_path
     except (ManuscriptErrors, ManuscriptError):
         output_dir = root / "output"  # the first build reports the problem
-    state = PreviewState()
+    state = PreviewState(pdf_wanted=pdf)
     try:
         server = PreviewServer(host, port, state)
     except OSError as exc:
         raise SetupError(f"cannot serve on {host}:{port}: {exc.strerror}; give another port with --port (0 picks a free one)") from None
     threading.Thread(target=server.serve_forever, daemon=True, name="mspress-server").start()
-    shown_host = f"[{host}]" if ":" in host else host
+    everywhere = host in ANY_ADDRESS
+    if everywhere:
+        err(f"mspress preview: warning: serving on every network interface ({host}): anyone who can reach this machine can read "
+            "the article; leave out --host to serve it to this machine only")
+    shown_host = "127.0.0.1" if everywhere else f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{server.server_address[1]}/"
     worker = PdfWorker(root, state, out, err) if pdf else None
     if worker is not None:
