@@ -1,5 +1,6 @@
-"""Mutation fuzzing of the readers of user files: BibTeX, CSL-JSON, metadata.yaml, and citations (typed, in
-editor mode; and in Markdown, through pandoc and the project's citation reader).
+"""Mutation fuzzing of the readers of user files: BibTeX, CSL-JSON, metadata.yaml, citations (typed, in editor
+mode; and in Markdown, through pandoc and the project's citation reader), and reference managers' exports (through
+``mspress import`` into a project).
 
 Usage: python scripts/fuzz.py [--minutes 10] [--seed N] [--crashes DIR]
 
@@ -35,6 +36,11 @@ TOKENS = {
     "citations": ["[", "]", "［", "］", ",", "，", "、", "-", "–", "~", "～", "^", "<sup>", "</sup>", "参考文献", "\n", "文献", "[1]", "999999",
                   "〔", "【", "】", "\\~", "$^{[", "]}$", "^ { [", "$", "`", "```\n", "![a](b)", "<br/>", "\t", "1. ", "[J]. ", "[J/OL]. ",
                   "[M]//", "等. ", "et al. ", "http://a.b/c ", "[2020-01-01]", "∈", "区间", "参考文献(References)：", "\n# 附录\n", "  " * 50],
+    "exports": ["TY  - JOUR\n", "TY  - THES\n", "AU  - ", "A1  - ", "ER  - \n", "PY  - ", "Y1  - ", "DO  - 10.1/x\n", "\r\n",
+                "{Reference Type}: ", "{Author}: ", "{Title}: ", "{Year}: ", "%0 Journal Article\n", "%A ", "%T ", "%D ", "\n\n",
+                "<record>", "</record>", "<ref-type name=\"Thesis\">", "<author>", "</author>", "<![CDATA[", "]]>", "&amp;", "&#0;",
+                "<style>", "</style>", "<!DOCTYPE x [<!ENTITY a \"b\">]>", "&a;", "[1] ", "张三;李四;", "Zhang, San", "[J]. ", "\ufeff",
+                "\0", "<xml><records>"],
     "markdown": ["[@", "@", "]", "[", ";", "；", "［", "］", "^[", "[^1]", "\n[^1]: ", "`", "```\n", "<!--", "-->", "\\@", "{#fig:a}", "@fig:a",
                  "@sec:", "\n# ", "> ", "- ", "$", "![a](figures/demo.svg)", "p. 5", "，第5页"],
 }
@@ -53,7 +59,8 @@ def seeds() -> dict[str, list[str]]:
     csl = ['[{"id": "a", "type": "article-journal", "title": "T", "author": [{"family": "Wang", "given": "Wu"}], '
            '"container-title": "J", "issued": {"date-parts": [[2020, 1, 2]]}, "volume": "1", "page": "1-2", "DOI": "10.1/x"}]']
     csl += [p.read_text(encoding="utf-8") for p in sorted((fixtures / "libraries").glob("*.json"))]
-    return {"bibtex": bib, "csljson": csl, "yaml": metadata, "citations": typed, "markdown": markdown}
+    exports = [p.read_text(encoding="utf-8") for p in sorted((fixtures / "reference-exports").iterdir()) if p.name != "SOURCES.md"]
+    return {"bibtex": bib, "csljson": csl, "yaml": metadata, "citations": typed, "markdown": markdown, "exports": exports}
 
 
 def mutate(text: str, tokens: list[str], rng: random.Random) -> str:
@@ -135,8 +142,19 @@ def run_markdown(text: str, work: Path) -> None:
     check_path(project, Path("."))
 
 
+def run_exports(text: str, work: Path) -> None:
+    """``mspress import`` of the text as an export (UTF-8, and UTF-16 as EndNote writes it) into a project."""
+    from mspress.commands.import_references import import_references
+
+    project = work / "exports"
+    (project / "references").mkdir(parents=True, exist_ok=True)
+    for name, encoding in (("export.txt", "utf-8"), ("export16.xml", "utf-16")):
+        (project / name).write_text(text, encoding=encoding, errors="replace")
+        import_references(project / name, project, True, out=lambda line: None, err=lambda line: None)
+
+
 READERS: dict[str, Callable[[str, Path], None]] = {"bibtex": run_bibtex, "csljson": run_csljson, "yaml": run_yaml,
-                                                    "citations": run_citations, "markdown": run_markdown}
+                                                    "citations": run_citations, "markdown": run_markdown, "exports": run_exports}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         while time.monotonic() < end:
-            name = rng.choices(list(READERS), weights=[3, 2, 3, 3, 1])[0]
+            name = rng.choices(list(READERS), weights=[3, 2, 3, 3, 1, 3])[0]
             text = mutate(rng.choice(corpus[name]), TOKENS[name], rng)
             stats[name][0] += 1
             try:

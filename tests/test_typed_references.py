@@ -280,6 +280,44 @@ def test_et_al_as_typed(text: str, typed: tuple[str, ...], et_al: str) -> None:
     assert p.reference.names["author"][-1].family == "others"
 
 
+@pytest.mark.parametrize("text, expected, title", [
+    ("Kaddoum G,Soujeri E.On the comparison between code index modulation and spatial modulation techniques [C]//Proc of "
+     "International Conference on Information and Communication Technology Research.Abu Dhabi:IEEE Press,2015:24-27.",
+     [("Kaddoum", "G"), ("Soujeri", "E")], "On the comparison between code index modulation and spatial modulation techniques"),
+    ("Smith J A,Brown B.A new method[J].Nature,2016,5(7):1-4.", [("Smith", "J A"), ("Brown", "B")], "A new method"),
+    ("Smith JA,Brown B.3D printing[J].Nature,2016,5(7):1-4.", [("Smith", "J A"), ("Brown", "B")], "3D printing"),
+    ("Smith J.A.On things[J].Nature,2016,5(7):1-4.", [("Smith", "J A")], "On things"),
+    ("朱运航,张平华,邓明元.直接序列扩频通信系统性能研究[J].兵工自动化,2013,32(2):84-87.",
+     [("朱运航", ""), ("张平华", ""), ("邓明元", "")], "直接序列扩频通信系统性能研究"),
+    ("张三,李四.On things[J].Nature,2016,5(7):1-4.", [("张三", ""), ("李四", "")], "On things"),
+], ids=["initial-before-short-word", "initials-before-article", "compact-initials-before-digit", "dotted-initials",
+        "chinese-no-spaces", "chinese-before-english-title"])
+def test_names_glued_to_the_title(text: str, expected: list[tuple[str, str]], title: str) -> None:
+    """A comma without a space between names and the names' full stop without one before the title."""
+    p = parse(text)
+    assert [(n.family, n.given) for n in p.reference.names["author"]] == expected
+    assert p.reference.fields["title"] == title and p.confidence == 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "Kaddoum G,Soujeri E On the comparison[C]//Proc.Abu Dhabi:IEEE Press,2015:24-27.",
+    "Kaddoum G, Soujeri E: On the comparison[J]. Nature, 2016, 5(7): 1-4.",
+    "张三,李四:题名[J].学报,2016,5(7):1-4.",
+], ids=["no-stop", "colon", "chinese-colon"])
+def test_a_title_that_starts_with_names_is_not_trusted(text: str) -> None:
+    p = parse(text)
+    assert "author" not in p.reference.names and p.confidence < 0.75
+
+
+@pytest.mark.parametrize("text", [
+    "Vitamin D, calcium and bone[J]. Nature, 2016, 5(7): 1-4.",
+    "改革,发展与稳定[M].北京:人民出版社,2016.",
+    "信息与文献 参考文献著录规则: GB/T 7714—2015[S]. 北京: 中国标准出版社, 2015.",
+], ids=["western", "chinese", "standard"])
+def test_a_title_without_authors_is_trusted(text: str) -> None:
+    assert parse(text).confidence == 1.0
+
+
 def test_anonymous_and_undated_heads_say_the_language() -> None:
     anon = parse("Anon, 1705（康熙四十四年）.", system="author-year")
     assert (anon.language, anon.reference.fields["langid"], anon.system) == ("en", "english", "author-year")

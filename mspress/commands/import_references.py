@@ -55,12 +55,32 @@ def _import(source: Path, project: Path, overwrite: bool, out: Callable[[str], N
     export = read_export(data, source)
     library = _library(project, name, err)
     references = _keyed(export.entries, library)
-    for diagnostic in _report(export, references, library, source, name):
+    for diagnostic in _report(export, references, library, source, name, project):
         err(str(diagnostic))
+    if not is_project(project):
+        err(str(Diagnostic("not-a-project", WARNING, "this folder is not an mspress project yet (it has no manuscript/ folder "
+                           "and no pyproject.toml with [tool.mspress]): to write an article with this library, make a project "
+                           f"with `mspress new DIR` (a new folder) and move {name.as_posix()} into DIR/references/",
+                           Location(project))))
     write_atomic(target, render(export, references, source).encode("utf-8"))
     count = len(references)
     out(f"wrote {name.as_posix()}: {count} {'entry' if count == 1 else 'entries'}")
     return ExitCode.DONE
+
+
+def is_project(folder: Path) -> bool:
+    """A folder ``mspress build`` works in: it has ``manuscript/``, or a ``pyproject.toml`` with ``[tool.mspress]``."""
+    import tomllib
+
+    if (folder / "manuscript").is_dir():
+        return True
+    try:
+        with (folder / "pyproject.toml").open("rb") as file:
+            settings = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    tool = settings.get("tool")
+    return isinstance(tool, dict) and "mspress" in tool
 
 
 def _library(project: Path, name: Path, err: Callable[[str], None]) -> dict[str, Reference]:
@@ -84,15 +104,18 @@ def _keyed(entries: Iterable[ImportedEntry], library: dict[str, Reference]) -> l
     return [replace(entry.reference, key=typed_key(entry.reference, taken)) for entry in entries]
 
 
-def _report(export: Export, references: list[Reference], library: dict[str, Reference], source: Path, name: Path) -> list[Diagnostic]:
+def _report(export: Export, references: list[Reference], library: dict[str, Reference], source: Path, name: Path,
+            project: Path) -> list[Diagnostic]:
     """Duplicates (of the library, then of an earlier entry of the export) and entries not read whole, in file order."""
     from mspress.checks.rules import work_identities  # one notion of "the same work" for check and import
     from mspress.styles.gbt7714.fields import missing_fields
 
-    known: dict[str, Reference] = {}
+    known: dict[str, list[Reference]] = {}
     for ref in library.values():
         for identity in work_identities(ref):
-            known.setdefault(identity, ref)
+            known.setdefault(identity, []).append(ref)
+    imported = _imported_files(project, library.values())
+    order = {key: n for n, key in enumerate(library)}
     seen: dict[str, tuple[int, ImportedEntry, Reference]] = {}
     found: list[Diagnostic] = []
     if export.unread:
@@ -101,13 +124,13 @@ def _report(export: Export, references: list[Reference], library: dict[str, Refe
     for n, (entry, ref) in enumerate(zip(export.entries, references, strict=True), 1):
         where = Location(source, entry.line)
         identities = work_identities(ref)
-        in_library = next(((i, known[i]) for i in identities if i in known), None)
+        same = _same_work(identities, known, imported, order)
         earlier = next(((i, seen[i]) for i in identities if i in seen), None)
-        if in_library:
-            identity, other = in_library
-            found.append(Diagnostic("duplicate-reference", WARNING, f"duplicate of {other.location.path.name} entry {other.key} "
-                                    f"({_why(identity)}): imported as {ref.key}; cite {other.key} and delete {ref.key} from "
-                                    f"{name.as_posix()}", where))
+        if same:
+            cite = same[0][1].key
+            found.append(Diagnostic("duplicate-reference", WARNING, "duplicate of " + " and ".join(
+                f"{other.location.path.name} entry {other.key} ({_why(identity)})" for identity, other in same)
+                + f": imported as {ref.key}; cite {cite} and delete {ref.key} from {name.as_posix()}", where))
         elif earlier:
             identity, (number, first, first_ref) = earlier
             found.append(Diagnostic("duplicate-reference", WARNING, f"duplicate of entry {number} of this file (line "
@@ -125,6 +148,35 @@ def _report(export: Export, references: list[Reference], library: dict[str, Refe
     return found
 
 
+IMPORT_HEADER = "% Imported by `mspress import`"
+"""How the import's files start: an entry of such a file that repeats another of the library is the duplicate."""
+
+
+def _imported_files(project: Path, refs: Iterable[Reference]) -> frozenset[Path]:
+    """The library's files an import wrote (they start with ``IMPORT_HEADER``), as their references name them."""
+    found = set()
+    for path in {ref.location.path for ref in refs}:
+        try:
+            with (project / path).open("rb") as file:
+                head = file.read(len(IMPORT_HEADER.encode("utf-8")) + 3)
+        except OSError:
+            continue
+        if head.decode("utf-8", "replace").lstrip("\ufeff").startswith(IMPORT_HEADER):
+            found.add(path)
+    return frozenset(found)
+
+
+def _same_work(identities: list[str], known: dict[str, list[Reference]], imported: frozenset[Path],
+               order: dict[str, int]) -> list[tuple[str, Reference]]:
+    """Every entry of the library that is the same work (with why), the one to cite first: an entry of a file the
+    import did not write (the user's own), else the first in the library's order — the others are its duplicates."""
+    same: dict[str, tuple[str, Reference]] = {}
+    for identity in identities:
+        for ref in known.get(identity, ()):
+            same.setdefault(ref.key, (identity, ref))
+    return sorted(same.values(), key=lambda found: (found[1].location.path in imported, order[found[1].key]))
+
+
 def _why(identity: str) -> str:
     return "same DOI" if identity.startswith("doi:") else "same title, year and first author"
 
@@ -134,5 +186,5 @@ def render(export: Export, references: list[Reference], source: Path) -> str:
     from mspress.writers.bibtex import write_entry
 
     named = source.name.replace("@", "")  # an @ would start an entry
-    head = f"% Imported by `mspress import` from {named} ({export.format}, {export.encoding}): {len(references)} entries.\n"
+    head = f"{IMPORT_HEADER} from {named} ({export.format}, {export.encoding}): {len(references)} entries.\n"
     return head + "".join(f"\n{write_entry(ref)}\n" for ref in references)

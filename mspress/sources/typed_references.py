@@ -414,6 +414,10 @@ class _Reader:
             title_at -= 1
         title = pieces[title_at][1]
         head = _head_text(before[: pieces[title_at][0]]) if title_at else ""
+        if not head and self.code != "S":
+            glued = _glued_names(title)
+            if glued:  # Kaddoum G,Soujeri E.On the comparison: the names' full stop typed without its space
+                head, title = glued
         paren = _PAREN_YEAR.match(before) if self.hint != "numeric" else None
         if paren and _looks_like_names(paren.group("names"), level=1) and paren.group("rest"):
             head, title = f"{paren.group('names')}, {paren.group('year')}", _split_blocks(paren.group("rest"), strict=False)[-1][1]
@@ -943,6 +947,9 @@ class _Reader:
             score *= 0.9
         if not self.fields.get("title") and self.code is not None:
             score *= 0.8
+        if self.entry_type not in _AUTHORLESS and not any(self.roles.get(role) for role in ("author", "editor", "holder")) \
+                and _starts_with_names(self.fields.get("title", "")):
+            score *= 0.6  # Kaddoum G, Soujeri E. On …[C] read as a title without authors: the names were not told apart
         return round(score, 3)
 
 
@@ -1178,6 +1185,58 @@ def _looks_like_names(text: str, level: int = 0) -> bool:
 
 
 _NAME_SMALL_WORDS = frozenset("of and for the de du des la le van von der den da di y on in at to zu".split())
+_AUTHORLESS = frozenset(("standard",))
+"""Entry types typed without responsible persons as a rule (a standard's number and title come first)."""
+_INITIALS_END = re.compile(r"(?:^|[\s,，])[A-Z\u00c0-\u00de](?:\.?-?[A-Z\u00c0-\u00de]){0,2}$")
+_FAMILY_TOKEN = re.compile(r"^(?:[A-Z\u00c0-\u00de][^\W\d_]*(?:['’-][^\W\d_]+)*|[a-z]{1,3})$")
+_HAN_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[\u3400-\u9fff]{1,6}[·•‧・][\u3400-\u9fff]{1,8}$")
+
+
+def _typed_name_list(text: str) -> bool:
+    """``Kaddoum G,Soujeri E``, ``Smith J.A``, ``张三,李四``: unmistakably names as GB/T 7714 types them — each a
+    Western family name with its initials, or a Chinese name of two to four characters (two of them at least: one
+    short Chinese phrase could be anything)."""
+    text = text.strip()
+    m = _ET_AL.search(text)
+    if m and m.start() > 0:
+        text = text[: m.start()].rstrip(" ,，、;；")
+    pieces = _NAME_SEPARATOR.split(text)
+    if not text or len(pieces) > 60:
+        return False
+    han = 0
+    for piece in pieces:
+        if _HAN_NAME.match(piece):
+            han += 1
+            continue
+        tokens = piece.split()
+        initials = 0
+        while len(tokens) > 1 and _INITIAL_TOKEN.match(tokens[-1]):
+            tokens.pop()
+            initials += 1
+        if not initials or len(tokens) > 3 or not all(_FAMILY_TOKEN.match(t) for t in tokens) or not tokens[-1][:1].isupper():
+            return False
+    return han == 0 or han >= 2
+
+
+def _glued_names(text: str) -> tuple[str, str] | None:
+    """(names, title) of a block whose names end with an initial and a full stop typed without its space
+    (``Kaddoum G,Soujeri E.On the comparison``), else ``None``; the longest such run of names is taken (``Smith J.A.On``)."""
+    found = None
+    for m in re.finditer(r"\.(?=[^\s.,，;；:：)）\]])", text[:400]):
+        head, rest = text[: m.start()], text[m.end():].strip()
+        if rest and _INITIALS_END.search(head) and _typed_name_list(head):
+            found = (head, rest)
+    return found
+
+
+def _starts_with_names(title: str) -> bool:
+    """The title starts like a list of names: ``Kaddoum G,Soujeri E.On …``, ``Smith J, Brown A: A method``,
+    ``Kaddoum G,Soujeri E On …``, ``张三,李四.…``."""
+    for m in re.finditer(r"[.．。:：]", title[:400]):
+        if _typed_name_list(title[: m.start()]) and title[m.end():].strip():
+            return True
+    pair = re.match(r"^([^,，;；]{1,60})[,，;；]\s{0,3}(\S{1,40} [A-Z])(?![^\W\d_])", title)  # the last name's initial, then the title
+    return bool(pair and _typed_name_list(f"{pair.group(1)}, {pair.group(2)}"))
 
 
 def _parse_names(text: str) -> _Names:

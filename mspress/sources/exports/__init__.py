@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mspress.errors import InputUnreadable, Location
+from mspress.model import Reference
 from mspress.sources.exports import endnote_xml, noteexpress, refer, ris
-from mspress.sources.exports.mapping import ImportedEntry, to_entry
+from mspress.sources.exports.mapping import ImportedEntry, to_entry, unproxied
 from mspress.sources.exports.record import Record
 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
@@ -126,8 +127,27 @@ def _typed(text: str, shown: Path) -> list[ImportedEntry]:
             pieces = "; ".join(f"“{_short(piece)}”" for piece in entry.unparsed[:5])
             notes.append(f"it was not fully parsed (confidence {entry.confidence:.2f}; "
                          + (f"not read: {pieces})" if pieces else "read mostly by guessing)"))
-        entries.append(ImportedEntry(entry.reference, entry.reference.location.line, entry.type_code or "", tuple(notes)))
+        entries.append(ImportedEntry(_unproxied(entry.reference), entry.reference.location.line, entry.type_code or "", tuple(notes)))
     return entries
+
+
+def _unproxied(ref: Reference) -> Reference:
+    """A typed entry whose URL is a library proxy's login link, with the page it leads to instead (a DOI link to the
+    entry's DOI is left out, as for the other formats)."""
+    url = ref.fields.get("url", "")
+    target = unproxied(url)
+    if target == url:
+        return ref
+    fields, raw = dict(ref.fields), dict(ref.raw_fields)
+    doi = re.match(r"(?i)https?://(?:dx\.)?doi\.org/(10\.\d{3,9}/\S+)$", target)
+    if doi and not fields.get("doi"):
+        fields["doi"] = raw["doi"] = doi.group(1)
+    if fields.get("doi") and target.lower().endswith(fields["doi"].lower()):
+        fields.pop("url")
+        raw.pop("url", None)
+    else:
+        fields["url"] = raw["url"] = target
+    return replace(ref, fields=fields, raw_fields=raw)
 
 
 def _short(text: str, limit: int = 60) -> str:

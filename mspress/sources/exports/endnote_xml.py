@@ -3,7 +3,7 @@
 Values sit in ``<style face=… font=…>`` runs; a subscript or superscript run keeps its marks (``latex.SUB``/``SUP``)
 as every other source of mspress does. The element names are EndNote's own for every type: the host is
 ``secondary-title`` (journal, book, conference), ``number`` the issue (a report's or patent's number),
-``tertiary-authors`` a thesis's supervisors, ``work-type`` a thesis's degree.
+``secondary-authors`` and ``tertiary-authors`` a thesis's supervisors (left out), ``work-type`` a thesis's degree.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from mspress.errors import InputUnreadable, Location
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder
+from mspress.sources.exports.record import MAX_RECORDS, Asked, Record, RecordBuilder
 from mspress.sources.exports.refer import kind_of, split_list, split_names
 from mspress.sources.latex import SUB, SUP
 
@@ -76,9 +76,7 @@ def _record(element: etree._Element) -> Record:
     written = (ref_type.get("name") if ref_type is not None else None) or "Generic"
     kind = kind_of(written)
     b = RecordBuilder(int(getattr(element, "sourceline", None) or 1), written, kind)
-
-    def get(path: str) -> list[str]:
-        return _all(element, path)
+    get = Asked(lambda path: _all(element, path))  # every element read goes through it: the others are reported unread
 
     for value in get("titles/title")[:1]:
         b.add("title", value)
@@ -89,10 +87,14 @@ def _record(element: etree._Element) -> Record:
             continue  # a thesis has no host; EndNote repeats the university there at times
         b.add("container_short" if b.has("container") and b.first("container") != value else "container", value)
     b.add_each(get, {"periodical/abbr-1": "container_short", "titles/tertiary-title": "series"})
+    # a thesis's secondary (and tertiary) authors are its advisers, which GB/T 7714 does not print
     for role, path in (("author", "contributors/authors/author"), ("editor", "contributors/secondary-authors/author"),
                        ("translator", "contributors/subsidiary-authors/author"),
                        ("author_en", "contributors/translated-authors/author")):
-        for value in get(path):
+        people = get(path)
+        if kind == "thesis" and role == "editor":
+            continue
+        for value in people:
             for name in split_names(value):
                 b.person(role, name)
     for value in get("dates/year"):
@@ -102,7 +104,8 @@ def _record(element: etree._Element) -> Record:
             b.add("date", value)  # only a full date: EndNote writes "June" or the year alone here too
     for value in get("access-date"):
         b.add("urldate", value)
-    for value in get("pages") if kind not in ("book", "thesis") else []:
+    pages = get("pages")
+    for value in pages if kind not in ("book", "thesis") else []:  # a book's or thesis's number of pages
         b.add("pages", value)
     for value in get("volume"):
         b.add("number" if kind == "standard" else "volume", value)
@@ -118,9 +121,7 @@ def _record(element: etree._Element) -> Record:
         for keyword in split_list(value):
             b.add("keywords", keyword)
     b.add_each(get, {"language": "language", "publisher": "publisher", "pub-location": "place", "edition": "edition", "work-type": "degree"})
-    used = {"titles", "periodical", "contributors", "dates", "access-date", "pages", "volume", "number", "issue", "isbn",
-            "electronic-resource-num", "urls", "abstract", "keywords", "language", "publisher", "pub-location", "edition",
-            "work-type"}
+    used = {path.split("/")[0] for path in get.asked}
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag and tag not in used and tag not in _SILENT:

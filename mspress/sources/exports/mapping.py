@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -262,9 +263,10 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
 def _doi(record: Record) -> str:
-    for value in [*record.values.get("doi", ()), *record.values.get("url", ())]:
+    dois = record.values.get("doi", ())
+    for value in [*dois, *(unproxied(url) for url in record.values.get("url", ()))]:
         m = _DOI.search(unicodedata.normalize("NFKC", value))  # Wanfang writes full-width ／ and －
-        if m and (value in record.values.get("doi", ()) or "doi.org/" in value):
+        if m and (value in dois or "doi.org/" in value):
             return m.group(0).rstrip(".,;")
     return ""
 
@@ -273,9 +275,32 @@ _SESSION_URL = re.compile(r"(?i)^https?://(?:kns\.cnki\.net|[\w.-]*cnki\.net)/kc
 """CNKI's record links that carry a session token (``kcms2/article/abstract?v=…``): they expire, so they are left out."""
 
 
+_PROXY_LOGIN = re.compile(r"(?i)^https?://[^/?#\s]+/(?:[^?#\s]*/)?login\?(?:[^#\s]*&)?(?P<name>q?url)=(?P<target>\S+)$")
+"""A library proxy's login link to a page (EZproxy's ``https://proxy.example.edu/login?url=https://doi.org/…``, or with the
+target percent-encoded, ``login?qurl=https%3A%2F%2F…``): only the library's members can follow it."""
+
+
+def unproxied(url: str) -> str:
+    """The page a library proxy's login link leads to; any other URL as it is."""
+    url = url.strip()
+    for _ in range(3):  # a proxy's link to another proxy's
+        m = _PROXY_LOGIN.match(url)
+        if not m:
+            break
+        target = m.group("target")
+        if m.group("name").lower() == "qurl":
+            target = target.split("&", 1)[0]  # an encoded target ends at the next parameter; url= is the last one
+        if re.match(r"(?i)https?%3A", target):
+            target = urllib.parse.unquote(target)
+        if not re.match(r"(?i)(https?|ftp)://\S", target):
+            break
+        url = target
+    return url
+
+
 def _url(record: Record) -> str:
     for value in record.values.get("url", ()):
-        value = value.strip()
+        value = unproxied(value)
         if re.match(r"(?i)(https?|ftp)://", value) and not _SESSION_URL.match(value):
             return value
     return ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder, tagged
+from mspress.sources.exports.record import MAX_RECORDS, Asked, Record, RecordBuilder, tagged
 from mspress.sources.exports.refer import kind_of, split_list, split_names
 
 _FIELD = re.compile(r"^\{([^{}\n]{1,80})\}:[ \t]?(.*)$")
@@ -61,19 +61,20 @@ def _name(field: str) -> str:
 
 def _record(line: int, fields: list[tuple[str, str]]) -> Record:
     tags = tagged(fields)
-    written = (tags.get("reference type") or ["Generic"])[0]
-    kind = kind_of(written, " ".join(tags.get("srcdatabase", [])))
+    get = Asked(lambda tag: tags.get(tag, []))  # every field read goes through it: the others are reported unread
+    written = (get("reference type") or ["Generic"])[0]
+    kind = kind_of(written, " ".join(get("srcdatabase")))
     b = RecordBuilder(line, written, kind)
-
-    def get(tag: str) -> list[str]:
-        return tags.get(tag, [])
 
     for value in get("title")[:1]:
         b.add("title", value)
     for value in get("translated title"):
         b.add("title_en", value)
     for role, name in (("author", "author"), ("author_en", "translated author"), ("editor", "secondary author")):
-        for value in get(name):
+        people = get(name)
+        if kind == "thesis" and role == "editor":
+            continue  # a thesis's secondary author is its supervisor, as its tertiary author is
+        for value in people:
             for person in split_names(value):
                 b.person(role, person)
     for value in get("subsidiary author"):  # CNKI: a conference's organisers, a patent's applicant
@@ -84,7 +85,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
         else:
             for person in split_names(value):
                 b.person("translator", person)
-    # {Tertiary Author}: a thesis's supervisor, which GB/T 7714 does not print
+    get("tertiary author")  # a thesis's supervisor, which GB/T 7714 does not print
     secondary, tertiary = get("secondary title"), get("tertiary title")
     if kind == "conference":
         for value in tertiary or secondary:
@@ -104,7 +105,8 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
     b.add_each(get, {"place published": "place", "year": "year", "date": "date", "volume": "volume"})
     for value in get("issue"):
         b.add("number" if kind in ("report", "patent") else "issue", value)
-    for value in get("pages") if kind not in ("standard", "book", "thesis") else []:
+    pages = get("pages")
+    for value in pages if kind not in ("standard", "book", "thesis") else []:  # a book's or thesis's number of pages
         b.add("pages", value)
     for value in get("isbn/issn") + get("isbn") + get("issn") + get("图书印刷版isbn"):
         if kind == "standard" and not re.fullmatch(r"(?i)(isbn[: ]*)?[\d-]{9,17}x?", value):
@@ -113,7 +115,8 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
             b.add("issn", value)
         else:
             b.add("isbn", value)
-    for value in get("notes") if kind == "patent" else []:  # other notes: a serial's CN number, the library's remarks
+    notes = get("notes")
+    for value in notes if kind == "patent" else []:  # other notes: a serial's CN number, the library's remarks
         if not b.has("number"):
             b.add("number", value)
     b.add_each(get, {"url": "url", "doi": "doi", "abstract": "abstract"})
@@ -122,14 +125,11 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
             b.add("keywords", keyword)
     for value in get("language"):
         b.add("language", value)
-    for value in get("type of work") if kind in ("thesis", "report") else []:
+    degree = get("type of work")
+    for value in degree if kind in ("thesis", "report") else []:
         b.add("degree", value)
     b.add_each(get, {"edition": "edition", "srcdatabase": "source_database"})
-    used = {"reference type", "title", "translated title", "author", "translated author", "secondary author", "tertiary author",
-            "subsidiary author", "secondary title", "tertiary title", "journal", "translated journal", "alternate journal",
-            "publisher", "place published", "year", "date", "volume", "issue", "pages", "isbn/issn", "isbn", "issn", "图书印刷版isbn",
-            "notes", "url", "doi", "abstract", "keywords", "language", "type of work", "edition", "srcdatabase"}
     for name in tags:
-        if name not in used and name not in _SILENT:
+        if name not in get.asked and name not in _SILENT:
             b.skip("{" + name.title() + "}")
     return b.build()

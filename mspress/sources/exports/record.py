@@ -62,6 +62,20 @@ def tagged(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return tags
 
 
+class Asked:
+    """A record's values by tag, remembering every tag the reader asks for: the record's tags it never asked for are
+    the ones it does not read (reported as left out), so that the list of read tags cannot drift from the reading.
+    A tag read on purpose for nothing (a thesis's supervisors) is asked for all the same."""
+
+    def __init__(self, lookup: Callable[[str], list[str]]) -> None:
+        self._lookup = lookup
+        self.asked: set[str] = set()
+
+    def __call__(self, tag: str) -> list[str]:
+        self.asked.add(tag)
+        return self._lookup(tag)
+
+
 @dataclass
 class RecordBuilder:
     """Collects one record's values while a reader goes through its lines or elements."""

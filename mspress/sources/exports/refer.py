@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder, tagged
+from mspress.sources.exports.record import MAX_RECORDS, Asked, Record, RecordBuilder, tagged
 from mspress.text import has_han
 
 TYPES = {
@@ -90,12 +90,10 @@ def split_names(value: str) -> list[str]:
 
 def _record(line: int, fields: list[tuple[str, str]]) -> Record:
     tags = tagged(fields)
-    written = (tags.get("0") or ["Generic"])[0]
-    kind = kind_of(written, " ".join(tags.get("~", [])))
+    get = Asked(lambda tag: tags.get(tag, []))  # every tag read goes through it: the others are reported unread
+    written = (get("0") or ["Generic"])[0]
+    kind = kind_of(written, " ".join(get("~")))
     b = RecordBuilder(line, written, kind)
-
-    def get(tag: str) -> list[str]:
-        return tags.get(tag, [])
 
     for value in get("T")[:1]:
         b.add("title", value)
@@ -107,7 +105,8 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
     for value in get("H"):
         for name in split_names(value):
             b.person("author_en", name)
-    for value in get("E"):
+    editors = get("E")  # a thesis's %E is its advisor (EndNote's Thesis type), which GB/T 7714 does not print
+    for value in editors if kind != "thesis" else []:
         for name in split_names(value):
             b.person("editor", name)
     for value in get("?"):  # EndNote: translators; CNKI: a conference's organiser
@@ -116,7 +115,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
         else:
             for name in split_names(value):
                 b.person("translator", name)
-    # %Y: a thesis's supervisors (CNKI), a series editor (EndNote) — neither is printed by GB/T 7714
+    get("Y")  # a thesis's supervisors (CNKI), a series editor (EndNote): neither is printed by GB/T 7714
     hosts = get("J") + get("B")
     if kind == "thesis":
         for value in get("I") + hosts:
@@ -152,8 +151,7 @@ def _record(line: int, fields: list[tuple[str, str]]) -> Record:
         for keyword in split_list(value.replace("\n", ";")):
             b.add("keywords", keyword)
     b.add_each(get, {"G": "language", "9": "degree", "7": "edition", "~": "source_database"})
-    used = set("0TQAHE?JBISCD8VNP@ROUXKG97~Y")
     for tag in tags:
-        if tag not in used and tag not in _SILENT:
+        if tag not in get.asked and tag not in _SILENT:
             b.skip(f"%{tag}")
     return b.build()

@@ -12,7 +12,7 @@ from typing import Any
 
 import rispy  # type: ignore[import-untyped]
 
-from mspress.sources.exports.record import MAX_RECORDS, Record, RecordBuilder
+from mspress.sources.exports.record import MAX_RECORDS, Asked, Record, RecordBuilder
 from mspress.sources.exports.refer import split_names
 
 TYPES = {
@@ -51,15 +51,29 @@ def sniff(text: str) -> bool:
 def parse(text: str) -> list[Record]:
     records = []
     for line, chunk in _chunks(text.split("\n")):
-        # rispy wants two spaces before the hyphen; some exporters write one (Zotero reads both)
-        lines = [_TAG_LINE.sub(lambda m: f"{m.group(1)}  - ", row.lstrip("\ufeff")) for row in chunk if row.strip()]
-        parsed = rispy.loads("\n".join([*lines, "ER  - "]), mapping=_KNOWN, list_tags=_LIST_TAGS, enforce_list_tags=False,
+        parsed = rispy.loads("\n".join([*_tagged_lines(chunk), "ER  - "]), mapping=_KNOWN, list_tags=_LIST_TAGS, enforce_list_tags=False,
                              skip_unknown_tags=False)
         if parsed:
             records.append(_record(line, parsed[0]))
         if len(records) >= MAX_RECORDS:
             break
     return records
+
+
+def _tagged_lines(chunk: list[str]) -> list[str]:
+    """Every line starting with its tag: a wrapped value's next lines joined to it here (rispy would make a repeated
+    tag's continuation a value of its own, or fail on it); two spaces before the hyphen, as rispy wants (some exporters
+    write one, and Zotero reads both)."""
+    lines: list[str] = []
+    for row in chunk:
+        row = row.lstrip("\ufeff")
+        if not row.strip():
+            continue
+        if lines and not _TAG_LINE.match(row):
+            lines[-1] = f"{lines[-1].rstrip()} {row.strip()}"
+        else:
+            lines.append(_TAG_LINE.sub(lambda m: f"{m.group(1)}  - ", row))
+    return lines
 
 
 def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -90,34 +104,33 @@ def _values(entry: dict[str, Any], tag: str) -> list[str]:
 
 
 def _record(line: int, entry: dict[str, Any]) -> Record:
-    written = " ".join(_values(entry, "TY")).strip().upper() or "GEN"
+    get = Asked(lambda tag: _values(entry, tag))  # every tag read goes through it: the others are reported unread
+    written = " ".join(get("TY")).strip().upper() or "GEN"
     kind = TYPES.get(written, "generic")
     b = RecordBuilder(line, written, kind)
-
-    def get(tag: str) -> list[str]:
-        return _values(entry, tag)
 
     for tag in ("TI", "T1", "CT"):
         for value in get(tag)[:1]:
             if not b.has("title"):
                 b.add("title", value)
+    book_title = get("BT")
     if not b.has("title") and kind == "book":
-        b.add("title", " ".join(get("BT")[:1]))
+        b.add("title", " ".join(book_title[:1]))
     for value in get("TT"):
         b.add("title_en", value)
     # T2: the host (journal, book, proceedings) — but a conference paper's T2 is the conference, a report's or a
     # book's the series (Zotero's fieldMap); C3 is a conference paper's proceedings title.
-    host = get("T2")
+    host, proceedings = get("T2"), get("C3")
     if kind == "conference":
         for value in host:
             b.add("event", value)
-        for value in get("C3") or get("BT"):
+        for value in proceedings or book_title:
             b.add("container", value)
     elif kind in ("report", "book", "software"):
         for value in host:
             b.add("series", value)
     else:
-        for value in host or get("BT"):
+        for value in host or book_title:
             b.add("container", value)
     for tag in ("JF", "JO"):
         for value in get(tag):
@@ -127,32 +140,36 @@ def _record(line: int, entry: dict[str, Any]) -> Record:
             b.add("container_short", value)
     for value in get("T3"):
         b.add("series", value)
-    # People (Zotero's RIS: A2 editors, A3 a book's editors, A4 translators; PB a patent's assignee)
+    # People (Zotero's RIS: A2 editors, A3 a book's editors, A4 translators; PB a patent's assignee). A thesis's A2
+    # and A3 are its supervisors (Zotero's contributor, EndNote's advisor), which GB/T 7714 does not print.
+    secondary, tertiary, subsidiary = get("A2"), get("A3"), get("A4")
     for role, values in (("author", get("AU") + get("A1")), ("editor", get("ED")), ("author_en", get("TA")),
-                         ("editor", get("A2") if kind not in ("patent", "book") else []),
-                         ("editor", get("A3") if kind == "book" else []),
-                         ("translator", get("A4") if kind != "conference" else [])):
+                         ("editor", secondary if kind not in ("patent", "book", "thesis") else []),
+                         ("editor", tertiary if kind == "book" else []),
+                         ("translator", subsidiary if kind not in ("conference", "thesis") else [])):
         for value in values:
             for name in split_names(value):  # CNKI and some exporters write 张三;李四 in one AU
                 b.person(role, name)
     # Dates: PY the year, DA the full date, Y2 the day it was accessed (Zotero), C2 a patent's issue date
     for value in get("PY") + get("Y1"):
         b.add("year", value)
-    for value in get("DA") + (get("C2") if kind == "patent" else []):
+    issued = get("C2")
+    for value in get("DA") + (issued if kind == "patent" else []):
         b.add("date", value)
     for value in get("Y2"):
         b.add("urldate", value)
     # Numbers
-    for value in get("VL") if kind != "patent" else []:
+    volume = get("VL")
+    for value in volume if kind != "patent" else []:
         b.add("volume", value)
     for value in get("IS"):
         b.add("number" if kind in ("report", "patent", "standard") else "issue", value)
-    pages = get("SP")
+    pages, ends = get("SP"), get("EP")
     if kind in ("book", "thesis"):
         pages = []  # Zotero writes the number of pages there
     for value in pages:
         b.add("start_page", value)
-    for value in get("EP") if pages else []:
+    for value in ends if pages else []:
         b.add("end_page", value)
     for value in get("SN"):
         if kind in ("article", "magazine", "newspaper"):
@@ -168,15 +185,13 @@ def _record(line: int, entry: dict[str, Any]) -> Record:
             b.add("number", value)
     b.add_each(get, {"M3": "degree", "DO": "doi", "UR": "url", "AB": "abstract", "N2": "abstract", "KW": "keywords", "LA": "language",
                      "PB": "publisher"})
-    for value in get("CY") + (get("C1") if kind == "conference" else []):
+    venue = get("C1")
+    for value in get("CY") + (venue if kind == "conference" else []):
         b.add("place", value)
     for value in get("ET"):
         b.add("edition", value)
-    used = {"TY", "TI", "T1", "CT", "BT", "TT", "T2", "C3", "JF", "JO", "J2", "JA", "T3", "AU", "A1", "A2", "A3", "ED", "A4", "TA",
-            "PY", "Y1", "DA", "C2", "Y2", "VL", "IS", "SP", "EP", "SN", "M1", "M3", "DO", "UR", "AB", "N2", "KW", "LA", "PB", "CY",
-            "C1"}
     for tag in entry:
-        if tag not in used and tag not in _SILENT and tag != "UK":
+        if tag not in get.asked and tag not in _SILENT and tag != "UK":
             b.skip(tag)
     for tag in entry.get("UK", {}):
         if isinstance(tag, str) and tag not in _SILENT:
