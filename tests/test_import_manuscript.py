@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,14 +231,15 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def _docx_with_image(tmp_path: Path, extra: dict[str, bytes] | None = None, image: bytes | None = None, external: bool = False) -> Path:
+def _docx_with_image(tmp_path: Path, extra: dict[str, bytes] | None = None, image: bytes | None = None, external: bool = False,
+                     text: str = "") -> Path:
     """A Word file (pandoc's) with a captioned figure, its image replaced and members added as given."""
     import subprocess
 
     from mspress import pandoc
 
     (tmp_path / "pic.png").write_bytes(_png(20, 10))
-    markdown = "# 引言\n\n正文[1]。\n\n![](pic.png)\n\n图1 测试图\n\n# 参考文献\n\n[1] 王五. 测试文献一[J]. 物理学报, 2020, 69(1): 1-10.\n"
+    markdown = f"# 引言\n\n正文[1]。{text}\n\n![](pic.png)\n\n图1 测试图\n\n# 参考文献\n\n[1] 王五. 测试文献一[J]. 物理学报, 2020, 69(1): 1-10.\n"
     source = tmp_path / "in.md"
     source.write_text(markdown, encoding="utf-8")
     subprocess.run([pandoc.executable(), str(source), "-o", str(tmp_path / "base.docx")], cwd=tmp_path, check=True)
@@ -310,3 +312,180 @@ def test_markdown_images_outside_the_folder_or_online_are_left_out(tmp_path: Pat
     assert [p.name for p in figures.iterdir()] == ["fig1.png"] and (figures / "fig1.png").read_bytes() == _png(6, 6)
     code, _, err = cli("build", "-C", str(tmp_path / "p"), "--format", "html")
     assert code == 0, err
+
+
+# --- a new user's trial: layouts, Word's footnotes and code runs, literal characters, typed mentions ----------------
+
+
+def _load_meta(project: Path) -> object:
+    from mspress.sources.metadata import load_metadata
+
+    return load_metadata((project / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"), Path("metadata.yaml"))
+
+
+def _page_text(html: Path) -> str:
+    import lxml.html
+
+    page = lxml.html.parse(str(html)).getroot()
+    return " ".join(page.xpath("//main")[0].text_content().split())
+
+
+def test_a_title_heading_over_level_2_sections_gives_level_1_sections(tmp_path: Path, cli: Cli) -> None:
+    """``# 题名``, then ``## 1 引言`` … ``## 参考文献``: once the title leaves, ``##`` is the body's top level."""
+    folder = tmp_path / "src"
+    shutil.copytree(FIXTURES / "import", folder)
+    target = tmp_path / "p"
+    code, out, err = cli("import", str(folder / "title-and-level-2.md"), "--to", str(target))
+    assert code == 0, err
+    manuscript = target / "manuscript"
+    assert sorted(p.name for p in manuscript.glob("[0-9]*.md")) == ["00-introduction.md", "01-methods.md"]
+    intro = (manuscript / "00-introduction.md").read_text(encoding="utf-8")
+    assert intro.startswith("# 引言\n") and "\n## 数据\n" in intro, "1.1 stays one level below"
+    assert (manuscript / "01-methods.md").read_text(encoding="utf-8").startswith("# 方法\n")
+    assert "moved up to start at level 1" in err and _summary(out)[0] == 2
+    assert _load_meta(target).title.zh == "基于深度学习的抑郁症识别研究"  # type: ignore[attr-defined]
+    code, _, err = cli("build", "-C", str(target), "--format", "html")
+    assert code == 0 and ": error" not in err, err
+    import lxml.html
+
+    page = lxml.html.parse(str(target / "output" / "manuscript.html")).getroot()
+    numbers = [e.text_content() for e in page.xpath("//main//span[contains(concat(' ', @class, ' '), ' secnum ')]")]
+    assert numbers == ["1", "1.1", "2"], numbers
+
+
+def test_typed_mentions_of_figures_and_tables_become_cross_references(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "src"
+    shutil.copytree(FIXTURES / "import", folder)
+    target = tmp_path / "p"
+    code, _, err = cli("import", str(folder / "title-and-level-2.md"), "--to", str(target))
+    assert code == 0, err
+    intro = (target / "manuscript" / "00-introduction.md").read_text(encoding="utf-8")
+    assert "![流程图](figures/fig1.png){#fig:1}" in intro, "a Markdown figure gets a label, its typed number removed"
+    assert ": 基本信息 {#tbl:1}" in intro, "a table referred to gets a label"
+    assert "如@fig:1所示" in intro and "见@tbl:1，Fig. 1 gives" in intro and "参见@fig:1。" in intro
+    assert "图9并不存在" in intro, "a number no figure has stays as typed"
+    lines = [line for line in err.splitlines() if "typed mentions" in line]
+    assert len(lines) == 1 and "3 typed mentions" in lines[0] and "1 naming no figure" in lines[0], err
+    code, out, err = cli("check", str(target))
+    assert code == 0 and "unreferenced-figure" not in out + err, out + err
+    code, _, err = cli("build", "-C", str(target), "--format", "html")
+    assert code == 0 and ": error" not in err, err
+    xrefs = html_view(target / "output" / "manuscript.html")["xrefs"]
+    assert xrefs == ["图1", "表1"], xrefs  # (the footnote's is outside main)
+
+
+def test_typed_mentions_in_a_word_file(tmp_path: Path, cli: Cli) -> None:
+    source = _docx_with_image(tmp_path, text="如图1所示，Figure 1 also；图 3不存在。")
+    code, _, err = cli("import", str(source), "--to", str(tmp_path / "p"))
+    assert code == 0, err
+    text = (tmp_path / "p" / "manuscript" / "00-introduction.md").read_text(encoding="utf-8")
+    assert "如@fig:1所示，Figure 1 also；图 3不存在" in text and "{#fig:1" in text, "an English mention stays: it would print 图1"
+    code, _, err = cli("build", "-C", str(tmp_path / "p"), "--format", "html")
+    assert code == 0 and ": error" not in err, err
+    assert html_view(tmp_path / "p" / "output" / "manuscript.html")["xrefs"] == ["图1"]
+
+
+@pytest.fixture(scope="module")
+def new_project_word(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A project made by ``mspress new``, built as a Word file, that file imported and built as HTML."""
+    from mspress.cli import main
+
+    base = tmp_path_factory.mktemp("new-word")
+    assert main(["new", str(base / "new")]) == 0
+    assert main(["build", "-C", str(base / "new"), "--format", "docx"]) == 0
+    assert main(["import", str(base / "new" / "output" / "manuscript.docx"), "--to", str(base / "imported")]) == 0
+    assert main(["build", "-C", str(base / "imported"), "--format", "html"]) == 0
+    return {"new": base / "new", "imported": base / "imported"}
+
+
+def test_the_first_page_footnote_of_a_word_file_fills_the_front_matter(new_project_word: dict[str, Path]) -> None:
+    meta: Any = _load_meta(new_project_word["imported"])
+    assert meta.received == "2025-01-01" and meta.funding == ("国家自然科学基金（00000000）",)
+    assert meta.biography.startswith("张三（1990—），男")
+    first = meta.authors[0]
+    assert first.name.zh == "张三" and first.corresponding and first.email == "zhangsan@example.org"
+    body = "".join(p.read_text(encoding="utf-8") for p in (new_project_word["imported"] / "manuscript").glob("[0-9]*.md"))
+    assert "收稿日期" not in body and "通信作者" not in body
+
+
+def test_the_first_page_footnote_is_reported(tmp_path: Path, cli: Cli) -> None:
+    from mspress.cli import main
+
+    assert main(["new", str(tmp_path / "new")]) == 0
+    assert main(["build", "-C", str(tmp_path / "new"), "--format", "docx"]) == 0
+    code, _, err = cli("import", str(tmp_path / "new" / "output" / "manuscript.docx"), "--to", str(tmp_path / "p"))
+    assert code == 0, err
+    assert "front matter taken from a footnote of the first page: 收稿日期, 基金项目, 作者简介, 通信作者" in err, err
+
+
+def test_affiliations_in_a_footnote_on_the_author_line(tmp_path: Path, cli: Cli) -> None:
+    code, _, err = cli("import", str(FIXTURES / "editor-real" / "word-ankang.docx"), "--to", str(tmp_path / "p"))
+    assert code == 0, err
+    meta: Any = _load_meta(tmp_path / "p")
+    assert [a.name.zh for a in meta.affiliations] == ["陕西省气象服务中心，陕西西安710014", "国网陕西省电力公司电力科学研究院，陕西西安710100"]
+    assert [a.affiliations for a in meta.authors] == [(1,), (2,), (1,), (1,), (1,)]
+    assert "affiliations not found" not in err and "front matter taken from a footnote of the first page: affiliations" in err
+
+
+def test_a_running_head_not_read_is_reported(tmp_path: Path, cli: Cli) -> None:
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "四川精神卫生 2021年第34卷第2期"
+    document.add_paragraph("一种测试方法", style="Title")
+    document.add_heading("引言", level=1)
+    document.add_paragraph("正文。")
+    document.save(str(tmp_path / "head.docx"))
+    code, _, err = cli("import", str(tmp_path / "head.docx"), "--to", str(tmp_path / "p"))
+    assert code == 0, err
+    assert "running head ('四川精神卫生 2021年第34卷第2期') was not read" in err, err
+
+
+LITERAL = r"Path C:\temp\%d and 4\% and a\\b; $5 and $x$ no math; a*b*c _x_ [1] [@key] #tag <b>x</b> a@b.c (@who) x^2^ H~2~O `code` &amp; \alpha \[ \]"
+
+
+def test_every_literal_character_of_word_text_reaches_the_page(tmp_path: Path, cli: Cli) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("引言", level=1)
+    document.add_paragraph(LITERAL)
+    document.add_paragraph("Second paragraph ends the section.")
+    document.save(str(tmp_path / "literal.docx"))
+    target = tmp_path / "p"
+    code, _, err = cli("import", str(tmp_path / "literal.docx"), "--to", str(target))
+    assert code == 0, err
+    code, _, err = cli("build", "-C", str(target), "--format", "html")
+    assert code == 0 and ": error" not in err, err
+    assert LITERAL in _page_text(target / "output" / "manuscript.html")
+
+
+def test_literal_characters_survive_the_citation_conversion(tmp_path: Path, cli: Cli) -> None:
+    """A paragraph whose citation is converted is written out and read back: its other characters stay."""
+    import subprocess
+
+    from mspress import pandoc
+
+    markdown = ("# 引言\n\n增长 4\\\\% 的样本，路径 C:\\\\temp\\\\%d，（\\@某人）与 a\\*b 以及 x\\^2 见文献[1]。\n\n"
+                "# 参考文献\n\n[1] 王五. 测试文献一[J]. 物理学报, 2020, 69(1): 1-10.\n")
+    (tmp_path / "pct.md").write_text(markdown, encoding="utf-8")
+    subprocess.run([pandoc.executable(), str(tmp_path / "pct.md"), "-o", str(tmp_path / "pct.docx")], check=True)
+    target = tmp_path / "p"
+    code, out, err = cli("import", str(tmp_path / "pct.docx"), "--to", str(target))
+    assert code == 0 and _summary(out)[3] == 1, err
+    code, _, err = cli("build", "-C", str(target), "--format", "html")
+    assert code == 0 and ": error" not in err, err
+    assert "增长4\\% 的样本，路径C:\\temp\\%d，（@某人）与a*b以及x^2见文献" in _page_text(target / "output" / "manuscript.html").replace("增长 4", "增长4")
+
+
+def test_inline_code_split_into_word_runs_is_one_span_again(new_project_word: dict[str, Path]) -> None:
+    manuscript = new_project_word["imported"] / "manuscript"
+    text = "".join(p.read_text(encoding="utf-8") for p in manuscript.glob("[0-9]*.md"))
+    assert '`{#tbl:名称 caption-en="英文表题"}`' in text and "`[^note]: 脚注内容`" in text
+    assert "``" not in text
+    import lxml.html
+
+    page = lxml.html.parse(str(new_project_word["imported"] / "output" / "manuscript.html")).getroot()
+    codes = [e.text_content() for e in page.xpath("//main//code")]
+    assert '{#tbl:名称 caption-en="英文表题"}' in codes and '![中文图题](figures/example.png){#fig:example caption-en="英文图题"}' in codes
+    assert "`" not in _page_text(new_project_word["imported"] / "output" / "manuscript.html"), "no stray backticks"

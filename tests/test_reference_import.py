@@ -633,3 +633,13 @@ def test_ris_values_wrapped_over_lines_stay_one_value(cli: Cli, tmp_path: Path) 
     assert code == 0, err
     bib = (tmp_path / "references" / "wrapped.bib").read_text(encoding="utf-8")
     assert "author  = {Zhang, San and Li, Si}" in bib and "title   = {A title wrapped over two lines}" in bib
+
+
+def test_a_malformed_xml_declaration_is_a_user_error(cli: Cli, tmp_path: Path) -> None:
+    """lxml raises ValueError, not a syntax error, on such a declaration (found by scripts/fuzz.py)."""
+    export = tmp_path / "broken.xml"
+    export.write_text('<?xml version="1.0" encoding="UTF-8" \u00a0><xml><records><record><titles><title>T</title></titles></record>'
+                      "</records></xml>", encoding="utf-8")
+    (tmp_path / "manuscript").mkdir()
+    code, out, err = cli("import", str(export), "--to", str(tmp_path))
+    assert code == 2 and out == "" and "malformed XML declaration" in err and err.count("\n") == 1

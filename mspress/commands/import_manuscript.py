@@ -116,6 +116,7 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
     if suffix != ".docx":
         tidied.blocks = fa.html_to_structure(tidied.blocks, tidied.api, Location(source), tidied.guesses)
         fa.map_all_inlines(tidied.blocks, fa.cite_as_text)  # "@author:" in a foreign file is no citation of ours
+    fa.merge_code(tidied.blocks)  # Word's runs of one code span made one again
     shown = fa.internal_links(tidied.blocks)
     try:
         media = fa.MediaSource.of(data, suffix, source)
@@ -128,10 +129,15 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
     if suffix == ".docx" and fa.promote_headings(tidied, fa.centred_paragraphs(data)):
         guess("the Word file has no heading styles: short bold, centred or numbered paragraphs were taken as headings "
               "(check the # lines of the sections)")
-    _shift_levels(tidied, guess)
     from mspress.sources import foreign_front
 
     front, tidied.blocks = foreign_front.extract(tidied.blocks, tidied.meta)
+    _shift_levels(tidied, guess)  # after the title's heading left: `# 题名` over `## 1 引言` makes 引言 level 1
+    if suffix == ".docx":
+        head = fa.running_head(data)
+        if head:
+            guess(f"the Word file's running head ({head[:80]!r}) was not read: if it names the journal, fill in journal "
+                  "(name, year, volume, issue, pages) in manuscript/metadata.yaml")
     changed, removed, marked = fa.tidy_headings(tidied)
     if changed:
         guess(f"{changed} heading levels set from their typed numbers (1.1 is a level-2 heading)")
@@ -148,6 +154,14 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
         guess(message)
 
     body = remove_list(tidied.blocks, layout.entries or [], layout.heading is not None, guess)
+    made, left = fa.typed_mentions(tidied, body)
+    if made:
+        guess(f"{made} typed mentions of figures and tables (图1, 表1) made cross references @fig:…/@tbl:… "
+              f"(printed 图N/表N in the journal's numbering){f'; {left} naming no figure or captioned table of that number left as typed' if left else ''}: "
+              "check them")
+    elif left:
+        guess(f"{left} typed mentions of figures and tables (图1, 表1) name no figure or captioned table of that number: "
+              "left as typed")
     by_number = {e.number: e.reference.key for e in entries}
     limit = max(by_number, default=None)
     sections = split_sections(body)
@@ -175,14 +189,16 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
 
 
 def _shift_levels(tidied: fa.Tidied, guess: Callable[[str], None]) -> None:
-    """The body's top heading level made level 1 (a Word file that starts at Heading 2): sections split there."""
-    levels = [b["c"][0] for b in tidied.blocks if b.get("t") == "Header"]
-    top = min(levels, default=1)
+    """The body's top heading level made level 1 (a Word file that starts at Heading 2, a Markdown file whose only
+    ``#`` heading was the title): sections split there. The reference list's heading does not count."""
+    from mspress.checks.editor import is_list_heading
+
+    headers = [b for b in tidied.blocks if b.get("t") == "Header"]
+    top = min((h["c"][0] for h in headers if not is_list_heading(fa.block_text(h).strip())), default=1)
     if top > 1:
-        for block in tidied.blocks:
-            if block.get("t") == "Header":
-                block["c"][0] -= top - 1
-        guess(f"the headings start at level {top}: moved up to start at level 1")
+        for block in headers:
+            block["c"][0] = max(1, block["c"][0] - (top - 1))
+        guess(f"the body's headings start at level {top}: moved up to start at level 1")
 
 
 def _label_crossrefs(tidied: fa.Tidied, shown: dict[str, str]) -> set[str]:
@@ -413,7 +429,8 @@ def convert_citations(parts: list[list[Node]], by_number: dict[int, str], limit:
         size = len(unit.text.split("\n"))
         unit.text = "\n".join(raw_lines[position:position + size])
         position += size
-    _read_back([u for u in units if u.changed], token, source)
+    known = set(by_number.values()) | _labels(parts)
+    _read_back([u for u in units if u.changed], token, source, known)
     for unit in units:
         _restore_notes(unit, token)
     return count
@@ -453,7 +470,47 @@ def _units(parts: list[list[Node]], token: str) -> Iterator[_Unit]:
                 yield from _units([note["c"] for note in notes], token)
 
 
-def _read_back(units: list[_Unit], token: str, source: Path) -> None:
+def _labels(parts: list[list[Node]]) -> set[str]:
+    from mspress.citations.keys import is_crossref
+
+    found = set()
+    for block in fa.walk_blocks([b for blocks in parts for b in blocks]):
+        kind = block.get("t")
+        attr = block["c"][0] if kind in ("Figure", "Table") else block["c"][1] if kind == "Header" else None
+        if attr is not None and is_crossref(str(attr[0])):
+            found.add(str(attr[0]))
+    return found
+
+
+def _cite_known(known: set[str]) -> Callable[[Node], list[Node] | None]:
+    """A Str's ``@key`` (``文献@key指出``: pandoc reads no citation after a letter) made a citation node when the key
+    is one the conversion wrote or a label of the document; any other ``@`` stays text (written ``\\@``)."""
+    from mspress.citations.keys import KEY, split_known
+
+    at_key = re.compile(f"@({KEY})")
+
+    def change(node: Node) -> list[Node] | None:
+        if node.get("t") != "Str" or "@" not in str(node["c"]):
+            return None
+        text = str(node["c"])
+        out: list[Node] = []
+        at = 0
+        for m in at_key.finditer(text):
+            key, _ = split_known(m.group(1), known)
+            if key not in known or m.start() < at:
+                continue
+            if text[at:m.start()]:
+                out.append({"t": "Str", "c": text[at:m.start()]})
+            out.append(fa.crossref(key))
+            at = m.start() + 1 + len(key)
+        if not out:
+            return None
+        return out + ([{"t": "Str", "c": text[at:]}] if text[at:] else [])
+
+    return change
+
+
+def _read_back(units: list[_Unit], token: str, source: Path, known: set[str]) -> None:
     if not units:
         return
     marker = f"{token}BACK"
@@ -471,7 +528,7 @@ def _read_back(units: list[_Unit], token: str, source: Path) -> None:
     for n, unit in enumerate(units):
         read = collected.get(n, [])
         if len(read) == 1 and read[0].get("t") in ("Para", "Plain"):
-            unit.inlines[:] = read[0]["c"]
+            unit.inlines[:] = fa.map_inlines(read[0]["c"], _cite_known(known))
 
 
 def _restore_notes(unit: _Unit, token: str) -> None:
@@ -585,6 +642,8 @@ def metadata_yaml(front: FrontMatter, path: Path, source: Path, guesses: list[Gu
         if author.corresponding:
             item["corresponding"] = True
         authors.append(item)
+    if front.fields.get("corresponding") and authors:
+        _corresponding(front.fields["corresponding"], authors, todo)
     if not authors:
         authors = [{"name": {"zh": "待补充"}}]
         todo.append(("authors", "no author line found: fill in authors (name.zh/name.en, affiliations)"))
@@ -630,6 +689,24 @@ def metadata_yaml(front: FrontMatter, path: Path, source: Path, guesses: list[Gu
     except ManuscriptError as exc:
         raise SetupError(f"mspress import wrote metadata.yaml that does not load ({exc}): please report this") from None
     return text
+
+
+def _corresponding(value: str, authors: list[dict[str, Any]], todo: list[tuple[str, str]]) -> None:
+    """通信作者：张三，E-mail：… → that author marked corresponding, with the e-mail address."""
+    email = re.search(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", value)
+    name = re.split(r"\s*(?:[,，;；:：(（]|E-?mail|email|Tel|电话)", value, maxsplit=1, flags=re.I)[0].strip()
+    named = [a for a in authors if name and name in a["name"].values()]
+    if not named and name and len(authors) == 1:
+        named = authors
+    if not named:
+        named = [a for a in authors if a.get("corresponding")]
+    if len(named) != 1:
+        todo.append(("authors", f"the corresponding author {value[:60]!r} is none of the authors read: mark them corresponding: true"
+                     f"{' and give their email' if email else ''}"))
+        return
+    named[0]["corresponding"] = True
+    if email:
+        named[0]["email"] = email.group(0).rstrip(".")
 
 
 def _report_parts(front: FrontMatter, manuscript: Path, result: Imported, source: Path) -> None:

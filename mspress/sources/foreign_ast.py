@@ -26,9 +26,13 @@ MD_READER = "markdown+east_asian_line_breaks+raw_html-raw_tex-raw_attribute-inli
 """A foreign Markdown file is read as mspress reads its own (TeX math kept, raw TeX text), raw HTML so that its
 ``<sup>``, ``<table>`` and ``<br>`` can be made structure; without inline notes: ``^[1]^`` is a superscript
 citation, as editor mode reads it, not a note ``^[1]``."""
-MD_WRITER = "markdown-raw_html-raw_tex-raw_attribute-smart"
-"""What the imported sections are written in: no raw HTML or TeX (mspress would print it as text), quotes as typed;
-a table pandoc cannot write as a pipe or simple table becomes a grid table."""
+MD_WRITER = "markdown-raw_html+raw_tex-raw_attribute-smart"
+"""What the imported sections are written in: no raw HTML (mspress would print it as text), quotes as typed; a table
+pandoc cannot write as a pipe or simple table becomes a grid table. ``raw_tex`` is on only for its escaping: without
+it pandoc's writer (3.x) writes a backslash before punctuation as ``\\\\`` and drops the punctuation (``4\\%`` became
+``4\\\\``); with it every backslash is escaped. No raw node reaches the writer (``write_markdown``)."""
+MD_BACK = "markdown-raw_html-raw_tex-raw_attribute-smart"
+"""What mspress's own written Markdown is read back with (the citation conversion): no raw TeX."""
 MAX_FIGURES = 200
 
 
@@ -269,6 +273,34 @@ def map_all_inlines(blocks: list[Node], change: Callable[[Node], list[Node] | No
             inlines[:] = map_inlines(inlines, change)
 
 
+def merge_code(blocks: list[Node]) -> int:
+    """Adjacent inline code with the same attributes made one (pandoc's docx reader gives one per Word run, and Word
+    splits runs at a change of script: ``{#tbl:名称`` `` `` ``caption-en="…"}``); returns how many were merged, in
+    place."""
+    merged = 0
+
+    def merge(inlines: list[Node]) -> None:
+        nonlocal merged
+        out: list[Node] = []
+        for node in inlines:
+            kind, content = node.get("t"), _content(node)
+            if kind == "Code" and out and out[-1].get("t") == "Code" and out[-1]["c"][0] == content[0]:
+                out[-1] = {"t": "Code", "c": [content[0], str(out[-1]["c"][1]) + str(content[1])]}
+                merged += 1
+                continue
+            if kind in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+                merge(content)
+            elif kind in ("Span", "Link", "Image", "Quoted"):
+                merge(content[1])
+            out.append(node)
+        inlines[:] = out
+
+    for block in walk_blocks(blocks):
+        for inlines in inline_lists(block):
+            merge(inlines)
+    return merged
+
+
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
@@ -294,18 +326,56 @@ def read_ast(data: bytes, suffix: str, shown: Path) -> Ast:
     return ast
 
 
+_AT = "\uf8f0\uf8f1"
+_AMP = "\uf8f2\uf8f3"
+"""Stand-ins (private-use, two characters wide like what replaces them, so grid tables keep their columns) for the
+``\\@`` and ``\\&`` pandoc's writer leaves out: a literal ``@`` after punctuation or Chinese is read back as a
+citation, ``&amp;`` as an entity."""
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]*[A-Za-z0-9]@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+"""An e-mail address, whose ``@`` pandoc reads as text (after a letter or digit): written as it is."""
+_ENTITY = re.compile(r"&(?=#?\w{1,32};)")
+
+
+def _protect(text: str) -> str:
+    if "@" in text:
+        kept = {m.start() + m.group(0).index("@") for m in _EMAIL.finditer(text)}
+        text = "".join(_AT if ch == "@" and i not in kept else ch for i, ch in enumerate(text))
+    return _ENTITY.sub(_AMP, text) if "&" in text else text
+
+
+def _literal(value: Any) -> Any:
+    """The document with every Str made safe to write (outside citations): ``_AT``/``_AMP`` stand-ins, and any raw
+    node made text (mspress prints raw TeX or HTML as text)."""
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("t")
+    if kind == "Str":
+        return {"t": "Str", "c": _protect(str(value["c"]))}
+    if kind == "Cite":
+        return {"t": "Cite", "c": [value["c"][0], _literal(value["c"][1])]}
+    if kind == "RawInline":
+        return {"t": "Str", "c": _protect(str(value["c"][1]))}
+    if kind == "RawBlock":
+        return {"t": "Para", "c": [{"t": "Str", "c": _protect(str(value["c"][1]))}]}
+    return {key: _literal(item) for key, item in value.items()}
+
+
 def write_markdown(blocks: list[Node], api: list[int], where: Location) -> str:
+    """The blocks as Markdown whose every literal character (backslashes, ``@``, ``%``, ``$``, ``*``…) reads back
+    as it was."""
     import json
 
-    document = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
+    document = {"pandoc-api-version": api, "meta": {}, "blocks": _literal(blocks)}
     output = pandoc.run(json.dumps(document).encode("utf-8"), ["-f", "json", "-t", MD_WRITER, "--wrap=none"], where, "write Markdown")
-    return output.decode("utf-8")
+    return output.decode("utf-8").replace(_AT, "\\@").replace(_AMP, "\\&")
 
 
 def read_markdown(text: str, where: Location) -> list[Node]:
     import json
 
-    output = pandoc.run(text.encode("utf-8"), ["-f", MD_WRITER, "-t", "json"], where, "read Markdown")
+    output = pandoc.run(text.encode("utf-8"), ["-f", MD_BACK, "-t", "json"], where, "read Markdown")
     blocks: list[Node] = json.loads(output)["blocks"]
     return blocks
 
@@ -619,7 +689,8 @@ def _figures_in(blocks: list[Node], tidied: Tidied, media: MediaSource, files: d
             if figure is None:
                 del blocks[i]
                 continue
-            figure["c"][0][0] = block["c"][0][0] if str(block["c"][0][0]).startswith("fig:") else ""
+            if str(block["c"][0][0]).startswith("fig:"):  # the author's own label; else ``fig:N``, as for a Word figure
+                figure["c"][0][0] = block["c"][0][0]
             blocks[i] = figure
             i += 1
             continue
@@ -751,6 +822,116 @@ def _set_table_caption(table: Node, zh: list[Node], en: str, number: str | None,
         tidied.caption_numbers[id(table)] = number
 
 
+# --- typed mentions of figures and tables --------------------------------------------------------------------------
+
+_MENTION = re.compile(r"(?:(?<![附地试企蓝版])(?P<fig>[图圖])|(?<![附代发列报课仪外年时电水手钟])(?P<tbl>表))\s*"
+                      r"(?P<number>\d{1,3}(?:[.．-]\d{1,3})?)(?![A-Za-z0-9]|[.．-]\d)")
+"""``图1``, ``表 2``: the Chinese forms only, as mspress prints a cross reference ``图1`` whatever the sentence's language
+(an English ``Fig. 1`` stays as typed)."""
+_MENTION_NODES = ("Str", "Space", "SoftBreak")
+
+
+def crossref(label: str) -> Node:
+    """``@label`` as pandoc's citation node (mspress prints it ``图1``)."""
+    citation = {"citationId": label, "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "AuthorInText"},
+                "citationNoteNum": 0, "citationHash": 0}
+    return {"t": "Cite", "c": [[citation], [{"t": "Str", "c": "@" + label}]]}
+
+
+def numbered_floats(tidied: Tidied) -> dict[tuple[str, str], Node]:
+    """(``fig``/``tbl``, number) → the Figure or Table: the number its caption's label showed, else its place
+    among its kind. A table without a caption has no number to refer to."""
+    counters = {"Figure": 0, "Table": 0}
+    found: dict[tuple[str, str], Node] = {}
+    for block in walk_blocks(tidied.blocks):
+        kind = block.get("t")
+        if kind not in counters:
+            continue
+        counters[kind] += 1
+        number = tidied.caption_numbers.get(id(block), str(counters[kind])).replace("．", ".")
+        if kind == "Table" and not inline_text([n for b in block["c"][1][1] for inl in inline_lists(b) for n in inl]).strip():
+            continue
+        found.setdefault(("fig" if kind == "Figure" else "tbl", number), block)
+    return found
+
+
+def unique_labels(blocks: list[Node]) -> set[str]:
+    """Every figure, table and heading label made unique (a later repeat gets ``-2``); returns the labels."""
+    seen: set[str] = set()
+    for block in walk_blocks(blocks):
+        kind = block.get("t")
+        attr = block["c"][0] if kind in ("Figure", "Table") else block["c"][1] if kind == "Header" else None
+        if attr is None or not attr[0]:
+            continue
+        label, n = str(attr[0]), 2
+        while label in seen:
+            label, n = f"{attr[0]}-{n}", n + 1
+        attr[0] = label
+        seen.add(label)
+    return seen
+
+
+def typed_mentions(tidied: Tidied, blocks: list[Node]) -> tuple[int, int]:
+    """Typed ``图1``, ``图 1``, ``Fig. 1``, ``Figure 1``, ``表1``, ``Table 1`` in the text of ``blocks`` made ``@fig:…`` /
+    ``@tbl:…`` where a figure (a captioned table) of that number exists; a table referred to gets a ``tbl:`` label.
+    Returns (made, left as typed: no figure or table has that number)."""
+    floats = numbered_floats(tidied)
+    taken = unique_labels(tidied.blocks)
+    made = left = 0
+
+    def label_of(kind: str, number: str) -> str | None:
+        node = floats.get((kind, number.replace("．", ".")))
+        if node is None:
+            return None
+        attr = node["c"][0]
+        if not str(attr[0]).startswith(f"{kind}:"):
+            base = f"{kind}:{re.sub(r'[^0-9]+', '-', number)}"
+            label, n = base, 2
+            while label in taken:
+                label, n = f"{base}-{n}", n + 1
+            attr[0] = label
+            taken.add(label)
+        return str(attr[0])
+
+    def run(nodes: list[Node]) -> list[Node]:
+        nonlocal made, left
+        text = "".join(str(n["c"]) if n["t"] == "Str" else " " for n in nodes)
+        out: list[Node] = []
+        at = 0
+        for m in _MENTION.finditer(text):
+            kind = "fig" if m.group("fig") else "tbl"
+            label = label_of(kind, m.group("number"))
+            if label is None:
+                left += 1
+                continue
+            out += words(text[at:m.start()]) + [crossref(label)]
+            at = m.end()
+            made += 1
+        if not out:
+            return nodes
+        return out + words(text[at:])
+
+    def change(inlines: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        pending: list[Node] = []
+        for node in inlines:
+            if node.get("t") in _MENTION_NODES:
+                pending.append(node)
+                continue
+            out += run(pending) if pending else []
+            pending = []
+            if node.get("t") in ("Emph", "Strong", "Underline", "Span"):
+                inner = node["c"] if node["t"] != "Span" else node["c"][1]
+                inner[:] = change(inner)
+            out.append(node)
+        return out + (run(pending) if pending else [])
+
+    for block in walk_blocks(blocks):
+        if block.get("t") in ("Para", "Plain"):
+            block["c"][:] = change(block["c"])
+    return made, left
+
+
 # --- headings ---------------------------------------------------------------------------------------------------
 
 _HEADING_NUMBER = re.compile(r"^\s*(?:第\s*([一二三四五六七八九十\d]{1,3})\s*[章节部分篇]\s*|(\d{1,2}(?:[.．]\d{1,2}){0,4})(?:[.．、]|\s+|(?=[\u4e00-\u9fff]))\s*"
@@ -830,6 +1011,27 @@ def tidy_headings(tidied: Tidied, numbered_by_journal: bool = True) -> tuple[int
         if not str(header["c"][1][0]).startswith("sec:"):
             header["c"][1][0] = ""
     return changed, removed, marked
+
+
+def running_head(data: bytes) -> str:
+    """The text of the .docx's page headers (where a journal prints its name, year, volume and pages), or ``""``."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    texts: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if not re.fullmatch(r"word/header\d*\.xml", info.filename) or info.file_size > 1024 * 1024:
+                    continue
+                root = etree.fromstring(package.read(info), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+                for paragraph in root.iter(w + "p"):
+                    text = " ".join("".join(t.text or "" for t in paragraph.iter(w + "t")).split())
+                    if text and not text.isdigit() and text not in texts:  # not a page number alone
+                        texts.append(text)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError, zlib.error):
+        return ""
+    return " / ".join(texts)
 
 
 def centred_paragraphs(data: bytes) -> set[str]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mspress.sources.foreign_ast import Node, block_text, inline_text, strip_prefix, typed_number, words
+from mspress.sources.foreign_ast import Node, block_text, inline_lists, inline_text, map_all_inlines, strip_prefix, typed_number, walk_blocks, walk_inlines, words
 from mspress.text import has_han
 
 _LABELS: tuple[tuple[str, str, bool], ...] = (
@@ -99,8 +99,76 @@ def extract(blocks: list[Node], meta: dict[str, Any]) -> tuple[FrontMatter, list
         for block in rest[start:stop]:
             items.extend(_items(block, mid=True))
         del rest[start:stop]
+    notes = _front_notes(meta, blocks[:end])
     _read_items(items, front, meta_title, meta_subtitle)
+    taken = {id(note) for note in notes if _read_note(note, front)}
+    if taken:  # a footnote on the abstract's paragraph, read into the front matter, is not the abstract's too
+        for blocks_of in (front.abstract_zh, front.abstract_en):
+            map_all_inlines(blocks_of, lambda node: [] if node.get("t") == "Note" and id(node["c"]) in taken else None)
     return front, rest
+
+
+_NOTE_LABELS = {"received": "收稿日期", "revised": "修回日期", "funding": "基金项目", "biography": "作者简介", "corresponding": "通信作者",
+                "clc": "中图分类号", "document_code": "文献标志码", "article_id": "文章编号", "doi": "DOI"}
+
+
+def _front_notes(meta: dict[str, Any], front: list[Node]) -> list[list[Node]]:
+    """The footnotes on the title, the author line and the other front-matter paragraphs (a journal's first-page
+    footnote: 收稿日期, 基金项目, 作者简介, 通信作者, the affiliations): each a list of blocks. They leave the document
+    with their paragraphs."""
+    lists: list[list[Node]] = [_meta_inlines(meta.get("title")), _meta_inlines(meta.get("subtitle")), *_meta_list(meta.get("author"))]
+    for block in walk_blocks(front):
+        lists.extend(inline_lists(block))
+    notes = []
+    for inlines in lists:
+        notes += [node["c"] for node in walk_inlines(inlines) if node.get("t") == "Note"]
+    return notes
+
+
+def _read_note(note: list[Node], front: FrontMatter) -> bool:
+    """A front-matter footnote's labelled lines (收稿日期：…) and numbered affiliations (``1陕西省…；2国网…``) taken into
+    the front matter, and reported; what is neither is reported as left out. Whether anything was taken."""
+    taken: list[tuple[str, str]] = []  # (metadata key, what)
+    for block in walk_blocks(note):
+        if block.get("t") not in ("Para", "Plain"):
+            continue
+        for item in _items(block, mid=True):
+            value = item.text.strip()
+            if item.label in _NOTE_LABELS and value:
+                if _field(item.label, value, front):
+                    key = item.label if item.label != "corresponding" else "authors"
+                    taken.append((key, _NOTE_LABELS[item.label]))
+                continue
+            plain = _unmark(value)
+            if item.label is None and plain and _looks_like_affiliation(plain) and not _looks_like_authors(plain):
+                before = list(front.affiliations)
+                _affiliations(plain, front, english=not has_han(plain))
+                if front.affiliations != before:
+                    taken.append(("affiliations", "affiliations"))
+                    continue
+            if plain:
+                front.guesses.append(("title", f"a first-page footnote's paragraph not understood, left out: {plain[:60]!r}"))
+    if taken:
+        front.guesses.append((taken[0][0], f"front matter taken from a footnote of the first page: {', '.join(dict.fromkeys(what for _, what in taken))}"))
+    return bool(taken)
+
+
+def _field(label: str, value: str, front: FrontMatter) -> bool:
+    """A labelled front-matter value (not an abstract or key words) stored; whether it was."""
+    if label == "document_code":
+        if value[:1] and value[:1] in "ABCDE":
+            front.fields["document_code"] = value[:1]
+            return True
+        return False
+    if label == "doi":
+        m = re.search(r"10\.\d{4,9}/[^\s,;，；]+", value)
+        if m:
+            front.fields.setdefault("doi", m.group(0).rstrip("."))
+        return m is not None
+    if value and label not in front.fields:
+        front.fields[label] = value
+        return True
+    return False
 
 
 def _front_end(blocks: list[Node]) -> int:
@@ -239,15 +307,8 @@ def _read_items(items: list[_Item], front: FrontMatter, meta_title: str, meta_su
                 front.keywords_en.extend(found)
             english = True
             front.guesses.append(("keywords", f"key words found by their label {'关键词' if label == 'keywords_zh' else 'Key words'}"))
-        elif label == "document_code":
-            if value[:1] in "ABCDE" and value[:1]:
-                front.fields["document_code"] = value[:1]
-        elif label == "doi":
-            m = re.search(r"10\.\d{4,9}/[^\s,;，；]+", value)
-            if m:
-                front.fields.setdefault("doi", m.group(0).rstrip("."))
-        elif value:
-            front.fields.setdefault(label, value)
+        else:
+            _field(label, value, front)
 
 
 def _unlabelled(item: _Item, front: FrontMatter, english: bool) -> None:

@@ -42,6 +42,9 @@ def parse(text: str, shown: str) -> list[Record]:
     except etree.XMLSyntaxError as exc:
         raise InputUnreadable(Location(Path(shown), exc.lineno or 1, max(exc.offset or 1, 1)), f"malformed XML ({exc.msg}): export the "
                               "library again, or open the file in a text editor at this place", "export-unreadable") from None
+    except ValueError:  # lxml refuses text whose XML declaration is malformed (names an encoding it cannot follow)
+        raise InputUnreadable(Location(Path(shown)), "malformed XML declaration (the first line, <?xml …?>): export the library "
+                              "again", "export-unreadable") from None
     records = []
     for element in root.iter("record"):
         records.append(_record(element))
