@@ -489,3 +489,25 @@ def test_inline_code_split_into_word_runs_is_one_span_again(new_project_word: di
     codes = [e.text_content() for e in page.xpath("//main//code")]
     assert '{#tbl:名称 caption-en="英文表题"}' in codes and '![中文图题](figures/example.png){#fig:example caption-en="英文图题"}' in codes
     assert "`" not in _page_text(new_project_word["imported"] / "output" / "manuscript.html"), "no stray backticks"
+
+
+@pytest.mark.parametrize("member", ["word/header9.xml", "word/media/rId9.png"])
+def test_an_encrypted_part_of_a_word_file_is_one_line(tmp_path: Path, cli: Cli, member: str) -> None:
+    """Word never encrypts a part; zipfile raises RuntimeError on one, deep in whichever reader opens it first."""
+    import struct
+
+    base = _docx_with_image(tmp_path, extra={"word/header9.xml": b"<w:hdr/>"} if member.endswith(".xml") else None)
+    data = bytearray(base.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as package:
+        local = package.getinfo(member).header_offset
+    data[local + 6:local + 8] = struct.pack("<H", struct.unpack("<H", data[local + 6:local + 8])[0] | 1)  # zipfile clears it on writing
+    central = data.index(b"PK\x01\x02", 0)
+    while not data[central + 46:central + 46 + len(member)] == member.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 8:central + 10] = struct.pack("<H", struct.unpack("<H", data[central + 8:central + 10])[0] | 1)
+    hostile = tmp_path / "encrypted.docx"
+    hostile.write_bytes(bytes(data))
+    for argv in (["import", str(hostile), "--to", str(tmp_path / "p")], ["check", str(hostile)]):
+        code, _, err = cli(*argv)
+        assert code == 2 and "encrypted" in err and err.count("\n") == 1 and "Traceback" not in err, (argv, err)
+    assert not (tmp_path / "p").exists()

@@ -224,6 +224,10 @@ def _docx(data: bytes, shown: Path) -> list[Line]:
             members = package.infolist()
     except zipfile.BadZipFile as exc:
         raise InputUnreadable(Location(shown), f"not a readable .docx file ({exc})") from None
+    odd = next((m for m in members if m.flag_bits & 1 or m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)), None)
+    if odd is not None:  # Word writes neither: an encrypted or oddly packed part would fail later, deep in a reader
+        raise InputUnreadable(Location(shown), f"not a readable .docx file: {odd.filename} is "
+                              + ("encrypted" if odd.flag_bits & 1 else "packed in a way Word does not use") + "; save the file again in Word")
     unpacked = sum(m.file_size for m in members)
     bomb = next((m for m in members if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)), None)
     if unpacked > MAX_UNPACKED_BYTES or bomb is not None:
