@@ -97,7 +97,7 @@ def test_the_served_page_allows_only_its_own_scripts() -> None:
                                       "script-src 'sha256-abc'\"></head><body><p>x</p></body></html>", 7)
     text = page.decode("utf-8")
     assert f"script-src '{preview_module.CLIENT_HASH}' 'sha256-abc'" in text
-    assert '<meta name="mspress-preview" content="7">' in text
+    assert f'<meta name="mspress-preview" content="7" data-run="{preview_module.RUN}">' in text
     assert text.index("data-mspress-preview>") < text.index("</body>")
     assert "unsafe-inline'" not in text.split("script-src", 1)[1].split(";")[0]
 
@@ -105,12 +105,15 @@ def test_the_served_page_allows_only_its_own_scripts() -> None:
 # ---- the server and the page in Chromium ---------------------------------------------------------------------
 
 class Preview:
-    def __init__(self, root: Path, *options: str) -> None:
+    def __init__(self, root: Path, *options: str, inside: bool = False) -> None:
+        """``inside``: run in the project's folder without ``-C``, as an author does."""
         self.log = root.parent / "preview.log"
         self.errors = root.parent / "preview.err"
         self.handles = (self.log.open("w"), self.errors.open("w"))
-        self.process = subprocess.Popen([sys.executable, "-m", "mspress", "preview", "-C", str(root), "--no-browser", "--port", "0", *options],
-                                        stdout=self.handles[0], stderr=self.handles[1], cwd=REPO)
+        where = [] if inside else ["-C", str(root)]
+        environment = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.process = subprocess.Popen([sys.executable, "-m", "mspress", "preview", *where, "--no-browser", "--port", "0", *options],
+                                        stdout=self.handles[0], stderr=self.handles[1], cwd=root if inside else REPO, env=environment)
         self.url = ""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not self.url:
@@ -291,3 +294,66 @@ def test_serving_every_interface_is_said_plainly(tmp_path: Path) -> None:
         assert "every network interface" in running.errors.read_text(encoding="utf-8")
     finally:
         running.stop()
+
+
+def test_run_in_the_project_folder_it_builds_only_on_saves(tmp_path: Path) -> None:
+    """Watching ``.`` reports ``./output/…``: its own writes must not start builds (they did, without end)."""
+    root = example_copy(tmp_path / "article")
+    running = Preview(root, inside=True)
+    try:
+        time.sleep(3)
+        log = running.log.read_text(encoding="utf-8")
+        assert "page 1 built" in log and "page 2" not in log, log
+        edit(root / "manuscript" / "00-introduction.md", "。", "。一次保存。")
+        deadline = time.monotonic() + 20
+        while "page 2 built" not in running.log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(2)
+        assert "page 3" not in running.log.read_text(encoding="utf-8")
+    finally:
+        running.stop()
+
+
+def test_a_pdf_that_cannot_be_written_is_said_at_its_address(tmp_path: Path) -> None:
+    root = example_copy(tmp_path / "article")
+    (root / "output" / "manuscript.pdf").mkdir(parents=True)  # a folder where the PDF goes
+    running = Preview(root)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(running.url + "manuscript.pdf")
+            body = refused.value.read().decode("utf-8")
+            refused.value.close()
+            if "no PDF:" in body or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert refused.value.code == 503 and "no PDF:" in body and "manuscript.pdf" in body, body
+    finally:
+        running.stop()
+    assert "Traceback" not in running.errors.read_text(encoding="utf-8")
+
+
+def test_the_client_is_allowed_in_the_policy_not_in_text_that_looks_like_it() -> None:
+    page = ('<html><head><title>论 script-src 指令</title><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            "script-src 'sha256-abc'\"></head><body></body></html>")
+    text = preview_module.served_page(page, 1).decode("utf-8")
+    assert "<title>论 script-src 指令</title>" in text
+    assert f"script-src '{preview_module.CLIENT_HASH}' 'sha256-abc'" in text
+    assert preview_module.client_allowed(page)
+    assert not preview_module.client_allowed('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">')
+
+
+@pytest.mark.parametrize("host,header,answered", [
+    ("127.0.0.1", "127.0.0.1:8000", True), ("127.0.0.1", "localhost:8000", True), ("127.0.0.1", "[::1]:8000", True),
+    ("127.0.0.1", "[::1]", True), ("127.0.0.1", "attacker.example:8000", False), ("127.0.0.1", "", False),
+    ("127.0.0.1", "192.168.1.5:8000", False), ("0.0.0.0", "192.168.1.5:8000", True), ("0.0.0.0", "attacker.example:8000", False),
+    ("0.0.0.0", "localhost", True)])
+def test_the_host_check(host: str, header: str, answered: bool) -> None:
+    """Rebinding needs a name of the attacker's: every interface still answers only addresses and this machine's names."""
+    server = preview_module.PreviewServer(host, 0, preview_module.PreviewState())
+    try:
+        assert server.answers(header) is answered
+    finally:
+        server.server_close()

@@ -11,13 +11,17 @@ import base64
 import hashlib
 import html
 import json
+import os
+import re
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from mspress.errors import Diagnostic, ExitCode, ManuscriptError, ManuscriptErrors, SetupError
 from mspress.sources.bibtex import LibraryCache
@@ -29,6 +33,8 @@ CLIENT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CLIENT.encode("utf-8")
 PDF_SETTLE_SECONDS = 0.3
 """The PDF starts once the saves have paused this long: typesetting competes with the next page for the CPU."""
 PING_SECONDS = 15.0
+RUN = os.urandom(6).hex()
+"""This process's mark in its pages and events: a page left open from an earlier preview reloads."""
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 """``--host`` values that serve every network interface: no host name to check requests against."""
 
@@ -81,6 +87,8 @@ class PreviewState:
     problems: tuple[str, ...] = ()
     pdf: bytes | None = None
     pdf_generation: int = 0
+    pdf_problem: str | None = None
+    """Why the last PDF could not be made (the address says so until one is)."""
     pdf_name: str = "manuscript.pdf"
     pdf_wanted: bool = True
     version: int = 0
@@ -95,7 +103,7 @@ class PreviewState:
 
     def event(self) -> bytes:
         with self.changed:
-            data = {"generation": self.generation, "problems": list(self.problems), "pdf": self.pdf_generation}
+            data = {"run": RUN, "generation": self.generation, "problems": list(self.problems), "pdf": self.pdf_generation}
         return f"event: state\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
     def wait(self, seen: int, timeout: float) -> int:
@@ -105,10 +113,23 @@ class PreviewState:
             return self.version
 
 
+_POLICY = re.compile(r"""<meta\s[^>]*http-equiv=["']Content-Security-Policy["'][^>]*>""", re.I)
+
+
+def client_allowed(page: str) -> bool:
+    """Whether the page lets the preview client run: no policy of its own, or one with a ``script-src`` to add it to."""
+    policy = _POLICY.search(page)
+    return policy is None or "script-src " in policy.group(0)
+
+
 def served_page(page: str, generation: int) -> bytes:
-    """The built page with the preview client: its script allowed by hash beside the page's own, nothing else."""
-    page = page.replace("script-src ", f"script-src '{CLIENT_HASH}' ", 1)
-    page = page.replace("</head>", f'<meta name="mspress-preview" content="{generation}">\n</head>', 1)
+    """The built page with the preview client: its script allowed by hash beside the page's own (in the page's
+    policy, never in text that only looks like one), nothing else."""
+    policy = _POLICY.search(page)
+    if policy is not None:
+        allowed = policy.group(0).replace("script-src ", f"script-src '{CLIENT_HASH}' ", 1)
+        page = page[:policy.start()] + allowed + page[policy.end():]
+    page = page.replace("</head>", f'<meta name="mspress-preview" content="{generation}" data-run="{RUN}">\n</head>', 1)
     end = page.rfind("</body>")
     end = len(page) if end < 0 else end
     return (page[:end] + f"<script data-mspress-preview>{CLIENT}</script>\n" + page[end:]).encode("utf-8")
@@ -119,7 +140,7 @@ def waiting_page() -> bytes:
     policy = f"default-src 'none'; script-src '{CLIENT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(policy)}\">"
-            "<meta name=\"mspress-preview\" content=\"0\"><meta name=\"mspress-preview-error\" content=\"1\">"
+            f"<meta name=\"mspress-preview\" content=\"0\" data-run=\"{RUN}\"><meta name=\"mspress-preview-error\" content=\"1\">"
             "<title>mspress preview</title></head><body><p>mspress preview: waiting for the article to build without errors.</p>"
             f"<script data-mspress-preview>{CLIENT}</script></body></html>").encode()
 
@@ -129,8 +150,32 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, host: str, port: int, state: PreviewState) -> None:
         self.state = state
-        self.hosts = {"127.0.0.1", "localhost", "[::1]", host}
+        self.everywhere = host in ANY_ADDRESS
+        self.hosts = {"127.0.0.1", "localhost", "::1", host.strip("[]").lower()}
+        if self.everywhere:  # any of this machine's addresses, or its own name; never a name someone else chose
+            self.hosts |= {socket.gethostname().lower(), socket.getfqdn().lower()}
         super().__init__((host, port), PreviewHandler)
+
+    def answers(self, header: str) -> bool:
+        """Whether a request's ``Host`` names this machine. A web page elsewhere cannot read the preview through a
+        name of its own that resolves here (DNS rebinding): such a request names that name."""
+        from urllib.parse import urlsplit
+
+        try:
+            name = (urlsplit("//" + header).hostname or "").lower()
+        except ValueError:
+            return False
+        if name in self.hosts:
+            return True
+        if not self.everywhere:
+            return False
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -138,9 +183,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         state = self.server.state
-        # Only requests addressed to this machine's names: a web page elsewhere cannot read the preview through a
-        # name of its own that resolves here (DNS rebinding).
-        if self.server.server_address[0] not in ANY_ADDRESS and self.headers.get("Host", "").rsplit(":", 1)[0] not in self.server.hosts:
+        if not self.server.answers(self.headers.get("Host", "")):
             self._send(403, "text/plain; charset=utf-8", b"mspress preview: unknown host\n")
         elif self.path in ("/", "/index.html"):
             self._send(200, "text/html; charset=utf-8", state.page or waiting_page())
@@ -151,6 +194,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(404, "text/plain; charset=utf-8", b"mspress preview: started with --no-pdf; start it without that option for the PDF\n")
             elif state.pdf is not None:
                 self._send(200, "application/pdf", state.pdf)
+            elif state.pdf_problem is not None:
+                self._send(503, "text/plain; charset=utf-8", f"mspress preview: no PDF: {state.pdf_problem}\n".encode(), retry=True)
             elif state.generation == 0:
                 self._send(503, "text/plain; charset=utf-8", b"mspress preview: no PDF yet: the article has errors (the page lists them)\n", retry=True)
             else:
@@ -226,22 +271,23 @@ class PdfWorker(threading.Thread):
             started = time.perf_counter()
             try:
                 data = pdf_bytes(page, self.root)
-            except ManuscriptError as exc:
-                self.err(str(exc))
+                write_all({target: data})
+            except ManuscriptError as exc:  # a figure WeasyPrint refuses, an output it cannot write
+                self._failed(str(exc))
                 continue
             except Exception as exc:  # a bug in typesetting must not stop the preview; say it plainly
-                self.err(f"mspress: internal error while making the PDF ({type(exc).__name__}: {exc}); please report it")
+                self._failed(f"mspress: internal error while making the PDF ({type(exc).__name__}: {exc}); please report it")
                 continue
-            try:
-                write_all({target: data})
-            except OSError as exc:
-                self.err(f"{target}: error: cannot write the PDF: {exc.strerror}")
-            self.state.update(pdf=data, pdf_generation=generation)
+            self.state.update(pdf=data, pdf_generation=generation, pdf_problem=None)
             self.out(f"PDF {generation} made in {time.perf_counter() - started:.2f} s")
 
+    def _failed(self, message: str) -> None:
+        self.err(message)
+        self.state.update(pdf_problem=message)
 
-def rebuild(project: WarmProject, state: PreviewState, worker: PdfWorker | None, out: Print, err: Print) -> None:
-    """Build once; publish the page or the problems (the last good page stays)."""
+
+def rebuild(project: WarmProject, state: PreviewState, worker: PdfWorker | None, out: Print, err: Print) -> Path | None:
+    """Build once; publish the page or the problems (the last good page stays). The output folder of a good build."""
     started = time.perf_counter()
     problems: list[str] = []
     try:
@@ -260,14 +306,34 @@ def rebuild(project: WarmProject, state: PreviewState, worker: PdfWorker | None,
             err(line)
         out(f"build failed in {elapsed:.0f} ms: {len(problems)} problem{'s' if len(problems) != 1 else ''}; the page shows them")
         state.update(problems=tuple(problems))
-        return
+        return None
     for warning in built.warnings:
         err(str(warning))
+    if not client_allowed(built.screen) and state.generation == 0:
+        err("mspress preview: warning: the page's template sets a Content-Security-Policy without script-src, so the page cannot "
+            "follow the builds: reload it by hand, or add script-src to the policy")
     generation = state.generation + 1
-    state.update(page=served_page(built.screen, generation), generation=generation, problems=(), pdf_name=built.pdf_path.name)
+    renamed = {} if built.pdf_path.name == state.pdf_name else {"pdf": None, "pdf_problem": None}  # output_name changed
+    state.update(page=served_page(built.screen, generation), generation=generation, problems=(), pdf_name=built.pdf_path.name, **renamed)
     out(f"page {generation} built in {elapsed:.0f} ms")
     if worker is not None and built.print_page is not None:
         worker.submit(generation, built.print_page, built.pdf_path)
+    return built.pdf_path.parent
+
+
+class ProjectChanges:
+    """What the preview watches: the project's files, less its output folder (each build writes there) and what
+    watchfiles leaves out by default (``.git``, editors' swap files…). Paths compared resolved: watching ``.``
+    reports ``/project/./output/…``."""
+
+    def __init__(self, output: Path) -> None:
+        import watchfiles
+
+        self.default = watchfiles.DefaultFilter()
+        self.output = output.resolve()
+
+    def __call__(self, change: Any, path: str) -> bool:
+        return self.default(change, path) and not Path(path).resolve().is_relative_to(self.output)
 
 
 def preview(root: Path, journal: str | None, host: str, port: int, open_browser: bool, pdf: bool, out: Print, err: Print) -> int:
@@ -278,7 +344,7 @@ def preview(root: Path, journal: str | None, host: str, port: int, open_browser:
 
     try:
         output_dir = load_settings(root, journal).output_path
-    except (ManuscriptErrors, ManuscriptError):
+    except ManuscriptError:
         output_dir = root / "output"  # the first build reports the problem
     state = PreviewState(pdf_wanted=pdf)
     try:
@@ -299,15 +365,16 @@ def preview(root: Path, journal: str | None, host: str, port: int, open_browser:
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     try:
         project = WarmProject(root, journal)
-        rebuild(project, state, worker, out, err)
+        changes = ProjectChanges(rebuild(project, state, worker, out, err) or output_dir)
         out(f"serving {url}" + (f" (PDF at {url}{state.pdf_name})" if pdf else "") + "; Ctrl-C stops")
         if open_browser:
             import webbrowser
 
             webbrowser.open(url)
-        ignored = watchfiles.DefaultFilter(ignore_paths=[str(output_dir.absolute())])
-        for _changes in watchfiles.watch(root, watch_filter=ignored, step=30, stop_event=stop, raise_interrupt=True):
-            rebuild(project, state, worker, out, err)
+        for _changes in watchfiles.watch(root.resolve(), watch_filter=changes, step=30, stop_event=stop, raise_interrupt=True):
+            output = rebuild(project, state, worker, out, err)
+            if output is not None:  # output_dir may change with the settings
+                changes.output = output.resolve()
     except KeyboardInterrupt:
         pass
     finally:

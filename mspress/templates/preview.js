@@ -5,6 +5,7 @@
   "use strict";
   var meta = document.querySelector("meta[name='mspress-preview']");
   var shown = meta ? Number(meta.getAttribute("content")) : 0;
+  var run = meta ? meta.getAttribute("data-run") : "";
   var errorPage = !!document.querySelector("meta[name='mspress-preview-error']");
   var overlay = null;
 
@@ -63,6 +64,7 @@
   var events = new EventSource("/events");
   events.addEventListener("state", function (event) {
     var state = JSON.parse(event.data);
+    if (state.run !== run) { window.location.reload(); return; }  // a new preview process: its numbers start again
     if (state.generation > shown) {
       if (errorPage) { window.location.reload(); return; }
       refresh(state.generation, state.problems);
