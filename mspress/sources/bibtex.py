@@ -14,7 +14,7 @@ from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 from mspress.errors import Diagnostic, Location, Severity, relative_to
 from mspress.model import Reference
 from mspress.sources.csljson import CREATORS_IN_PLACE_OF_AUTHOR, ROLES, TYPES, bibtex_names, entry_type_and_fields, note_lines, parse_csl_json, refines_date
-from mspress.sources.files import read_text
+from mspress.sources.files import read_text, stamp
 from mspress.sources.latex import decode
 from mspress.sources.names import NAME_FIELDS, parse_names
 from mspress.sources.placeholders import is_placeholder
@@ -49,7 +49,7 @@ def load_library(root: Path, cache: LibraryCache | None = None) -> Library:
     folder = root / "references"
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in LIBRARY_SUFFIXES) if folder.is_dir() else []
     if cache is not None:
-        signature = tuple(_file_signature(p) for p in files)
+        signature = tuple((p.name, *stamp(p)) for p in files)
         if cache.library is None or cache.signature != signature:
             cache.library, cache.signature = load_library(root), signature
         return cache.library
@@ -60,14 +60,6 @@ def load_library(root: Path, cache: LibraryCache | None = None) -> Library:
         load_file(path, root, references, problems, broken)
     link_entries(references, problems)
     return Library(references, tuple(problems), frozenset(broken))
-
-
-def _file_signature(path: Path) -> tuple[str, int, int]:
-    try:
-        status = path.stat()
-    except OSError:  # gone or unreadable: reading it will say so
-        return path.name, -1, -1
-    return path.name, status.st_mtime_ns, status.st_size
 
 
 def load_file(path: Path, root: Path, into: dict[str, Reference], problems: list[Diagnostic], broken: set[str]) -> None:

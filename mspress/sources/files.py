@@ -111,3 +111,13 @@ def stray_files(folder: Path) -> list[tuple[Path, str]]:
             stray.append((path, f"{following:02d}-{path.stem}.md"))
             following += 1
     return stray
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """(modification time in ns, size): what a warm process (``preview``) compares to know a file changed;
+    ``(-1, -1)`` when it is gone or unreadable (reading it will say so)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return -1, -1
+    return status.st_mtime_ns, status.st_size

@@ -208,18 +208,10 @@ class LimitedSandbox(SandboxedEnvironment):
 def _unchanged(path: Path, earlier: list[Path]) -> Callable[[], bool]:
     """Jinja's test whether a compiled template is still good (a warm process): the file unchanged, and no template
     of that name now in a folder looked up first."""
-    from mspress.sources.files import present
+    from mspress.sources.files import present, stamp
 
-    stamp = _stamp(path)
-    return lambda: _stamp(path) == stamp and not any(present(p) for p in earlier)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        status = path.stat()
-    except OSError:
-        return -1, -1
-    return status.st_mtime_ns, status.st_size
+    seen = stamp(path)
+    return lambda: stamp(path) == seen and not any(present(p) for p in earlier)
 
 
 def environment(settings: Settings) -> SandboxedEnvironment:
