@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 librsvg2-bin libreoffice-writer-nogui libreoffice-math-nogui fonts-liberation chromium
+APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 fonts-texgyre-math librsvg2-bin libreoffice-writer-nogui libreoffice-math-nogui fonts-liberation chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: all build test lint check-system clean benchmark

@@ -54,6 +54,14 @@ class Journal:
         head = (self.pages or "").split("-")[0].strip()
         return int(head) if head.isdigit() else None
 
+    @property
+    def page_span(self) -> int | None:
+        """How many pages ``pages`` (``187-192``) gives the article, if it gives a first and a last."""
+        ends = [part.strip() for part in (self.pages or "").replace("–", "-").split("-")]
+        if len(ends) == 2 and all(end.isdigit() for end in ends) and int(ends[1]) >= int(ends[0]):
+            return int(ends[1]) - int(ends[0]) + 1
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Metadata:

@@ -47,8 +47,11 @@ TIME_LIMIT = 25
 inputs no article has (tens of thousands of backticks or brackets in a row)."""
 
 
-def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes:
-    """Run pandoc in its sandbox (no file or network access from the document), for at most ``TIME_LIMIT`` seconds."""
+def run(source: bytes, args: Sequence[str], where: Location, what: str, log: list[dict[str, Any]] | None = None) -> bytes:
+    """Run pandoc in its sandbox (no file or network access from the document), for at most ``TIME_LIMIT`` seconds.
+    ``log``: receives pandoc's warnings as the JSON objects of its ``--log`` (``{"type": "CouldNotConvertTeXMath", …}``)."""
+    if log is not None:
+        args = [*args, "--quiet", "--log=/dev/stderr"]  # the warnings as JSON on stderr, and nothing else there
     try:
         done = subprocess.run([executable(), "--sandbox", *args], input=source, capture_output=True, check=False, timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
@@ -59,6 +62,12 @@ def run(source: bytes, args: Sequence[str], where: Location, what: str) -> bytes
     if done.returncode != 0:
         message = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
         raise ManuscriptError(where, f"pandoc could not {what}: {message}", "pandoc")
+    if log is not None and done.stderr.strip():
+        try:
+            entries = json.loads(done.stderr)
+        except ValueError:
+            entries = []
+        log.extend(entry for entry in entries if isinstance(entry, dict))
     return done.stdout
 
 
@@ -125,9 +134,20 @@ class Parsing:
         return self._outcome
 
 
-def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = ()) -> bytes:
-    """A resolved document in any pandoc output format (``html5``, ``docx``, ``jats``…)."""
-    return run(json.dumps(ast).encode("utf-8"), ["-f", "json", "-t", to, "-o", "-", *extra_args], where, f"write {to}")
+def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = (), log: list[dict[str, Any]] | None = None) -> bytes:
+    """A resolved document in any pandoc output format (``html5``, ``docx``, ``jats``…); ``log``: see ``run``."""
+    return run(json.dumps(ast).encode("utf-8"), ["-f", "json", "-t", to, "-o", "-", *extra_args], where, f"write {to}", log)
+
+
+def unconverted_math(log: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The formulas pandoc's TeX reader could not read, from a ``log``: (the TeX, why, in pandoc's words)."""
+    found = []
+    for entry in log:
+        if entry.get("type") == "CouldNotConvertTeXMath":
+            lines = [line.strip() for line in str(entry.get("message", "")).split("\n")]
+            reason = next((line for line in lines if line.startswith("unexpected")), "")
+            found.append((str(entry.get("contents", "")), reason))
+    return found
 
 
 def default_data_file(name: str) -> bytes:

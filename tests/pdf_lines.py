@@ -1,7 +1,7 @@
 """Measure a built PDF the way a production editor looks at it: rows of glyphs, their edges and gaps.
 
 Glyph positions come from PyMuPDF's ``get_texttrace``; a superscript citation is merged into the row
-it sits on. Only one-column pages with 2-em paragraph indents are assumed (our template).
+it sits on. Pages of one or more columns with 2-em paragraph indents are assumed (our template).
 """
 from __future__ import annotations
 
@@ -54,27 +54,42 @@ class Row:
         return max((b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)), default=0.0) / em
 
 
-def rows(document: pymupdf.Document, skip_top: float = 60, skip_bottom: float = 60) -> list[Row]:
-    """Rows of every page, running heads and page numbers left out."""
+def rows(document: pymupdf.Document, skip_top: float = 60, skip_bottom: float = 60, body: float | None = None) -> list[Row]:
+    """Rows of every page, running heads and page numbers left out; a row is cut where a gap passes 1.5 em (the
+    gutter of a two-column page, a table's cells), and a superscript is merged into the row it stands over."""
     found: list[Row] = []
+    if body is None:  # the document's text size: a page of references has more small glyphs than text
+        sizes = Counter(round(span["size"], 1) for page in document for span in page.get_texttrace() for c in span["chars"] if c[0] != 0x20)
+        body = sizes.most_common(1)[0][0] if sizes else 0
     for page in document:
         height = page.rect.height
         glyphs = [Glyph(chr(c[0]), c[1], c[3][0], c[3][0] + (c[3][2] - c[3][0]), c[2][1], span["size"])
                   for span in page.get_texttrace() for c in span["chars"]
                   if skip_top < c[2][1] < height - skip_bottom]
-        page_rows: list[Row] = []
+        lines: list[Row] = []
         for glyph in sorted(glyphs, key=lambda g: (round(g.baseline, 0), g.x0)):
-            row = next((r for r in page_rows if abs(r.baseline - glyph.baseline) < 1.0), None)
+            row = next((r for r in lines if abs(r.baseline - glyph.baseline) < 1.0), None)
             if row is None:
                 row = Row(page.number + 1, glyph.baseline)
-                page_rows.append(row)
+                lines.append(row)
             row.glyphs.append(glyph)
-        body = statistics.mode(round(g.size, 1) for g in glyphs) if glyphs else 0
-        merged = [r for r in page_rows if not _merge_superscript(r, page_rows, body)]
+        lines = [r for r in lines if not _merge_superscript(r, lines, body)]
+        page_rows = [part for line in lines for part in _cut(line)]
+        merged = [r for r in page_rows if not _merge_superscript(r, page_rows, body)]  # a mark that shared a baseline
         for row in merged:
             row.glyphs.sort(key=lambda g: g.x0)
-        found.extend(sorted(merged, key=lambda r: r.baseline))
+        found.extend(sorted(merged, key=lambda r: (r.baseline, r.start)))
     return found
+
+
+def _cut(line: Row) -> list[Row]:
+    glyphs = sorted(line.glyphs, key=lambda g: g.x0)
+    parts = [Row(line.page, line.baseline, [glyphs[0]])]
+    for a, b in zip(glyphs, glyphs[1:], strict=False):
+        if b.x0 - a.x1 > 1.5 * max(a.size, b.size):
+            parts.append(Row(line.page, line.baseline))
+        parts[-1].glyphs.append(b)
+    return parts
 
 
 def _merge_superscript(row: Row, page_rows: list[Row], body: float) -> bool:
@@ -90,28 +105,43 @@ def _merge_superscript(row: Row, page_rows: list[Row], body: float) -> bool:
 
 @dataclass
 class Body:
-    """Body text rows split into paragraph-internal rows and last rows of paragraphs."""
+    """Body text rows split into paragraph-internal rows and last rows of paragraphs; ``right`` of each column by
+    its left edge."""
 
     em: float
-    left: float
-    right: float
+    lefts: list[float]
+    rights: dict[float, float]
     inner: list[Row]
     last: list[Row]
 
+    def right_of(self, row: Row) -> float:
+        return self.rights[self.column(row)]
+
+    def column(self, row: Row) -> float:
+        return max((left for left in self.lefts if left <= row.start + 0.35 * self.em), default=self.lefts[0])
+
 
 def body_rows(document: pymupdf.Document, em: float) -> Body:
-    """Rows of text set at ``em`` points (the body size) that start at the left edge or 2 em in."""
-    all_rows = rows(document)
+    """Rows of text set at ``em`` points (the body size) that start at a column's left edge or 2 em in."""
+    all_rows = rows(document, body=em)
     text_rows = [r for r in all_rows if abs(r.size - em) < 0.3]
-    left = statistics.mode(round(r.start, 0) for r in text_rows)
-    indented = [r for r in text_rows if abs(r.start - left) < 0.35 * em or abs(r.start - left - 2 * em) < 0.35 * em]
-    right = statistics.mode(round(r.end, 0) for r in indented)
-    inner, last = [], []
-    for i, row in enumerate(all_rows):
-        if row not in indented:
-            continue
-        following = all_rows[i + 1] if i + 1 < len(all_rows) else None
-        continues = (following is not None and following in indented and following.page == row.page
-                     and abs(following.start - left) < 0.35 * em and following.baseline - row.baseline < 2.2 * em)
-        (inner if continues else last).append(row)
-    return Body(em, left, right, inner, last)
+    starts = Counter(round(r.start) for r in text_rows)
+    lefts: list[float] = []
+    for x, n in sorted(starts.items()):
+        if n >= max(5, 0.05 * len(text_rows)) and not any(abs(x - left) < 2.5 * em for left in lefts):
+            lefts.append(float(x))
+    in_column = [r for r in text_rows if any(abs(r.start - left) < 0.35 * em or abs(r.start - left - 2 * em) < 0.35 * em for left in lefts)]
+    body = Body(em, lefts, {}, [], [])
+    for left in lefts:
+        ends = [round(r.end) for r in in_column if body.column(r) == left]
+        body.rights[left] = float(statistics.mode(ends))
+    column_rows = {left: [r for r in all_rows if body.column(r) == left and r.start >= left - 0.35 * em] for left in lefts}
+    for left, col in column_rows.items():
+        col.sort(key=lambda r: (r.page, r.baseline))
+        for row, following in zip(col, col[1:] + [None], strict=False):
+            if row not in in_column:
+                continue
+            continues = (following is not None and following in in_column and following.page == row.page
+                         and abs(following.start - left) < 0.35 * em and following.baseline - row.baseline < 2.2 * em)
+            (body.inner if continues else body.last).append(row)
+    return body

@@ -78,7 +78,10 @@ def test_provenance_fields_are_not_printed(page_html: str) -> None:
 
 
 def pdf_text(pdf: fitz.Document) -> str:
-    return re.sub(r"\s+", "", "".join(page.get_text() for page in pdf))
+    """The PDF's text without spaces, running heads and page numbers (an entry may run on to the next page), and
+    without the hyphens hyphenation added at line ends (U+2010)."""
+    body = "".join(page.get_text(clip=fitz.Rect(0, 62, page.rect.width, page.rect.height - 50)) for page in pdf)
+    return re.sub(r"\s+", "", re.sub(r"\u2010\s*\n", "", body))
 
 
 def test_pdf_holds_titles_abstracts_and_all_references(pdf: fitz.Document, page_html: str) -> None:

@@ -164,7 +164,6 @@ ACTIVE_MARKDOWN = {
     "code-script": "```\n<script>window.__pwned=1</script>\n```",
     "http-link": "[外链](http://127.0.0.1:PORT/link)",
     "autolink": "<http://127.0.0.1:PORT/auto>",
-    "math-href": "$\\href{javascript:window.__pwned=1}{x}$",
     "footnote-script": "正文[^n]\n\n[^n]: <script>window.__pwned=1</script>",
     "table-script": "| a |\n|---|\n| <script>window.__pwned=1</script> |",
     "caption-script": "见@fig:x。\n\n![图<script>window.__pwned=1</script>](figures/demo.svg){#fig:x caption-en=\"</figcaption><script>window.__pwned=1</script>\"}",
@@ -271,6 +270,10 @@ def cases() -> Iterator[Case]:
     # F. active content: builds, and Chromium runs nothing
     for name, markdown in ACTIVE_MARKDOWN.items():
         yield Case(f"active:{name}", body(markdown), codes=(0,), extra={"browser": True})
+    # TeX pandoc cannot read would reach the page as raw TeX: an error at the formula, no page
+    yield Case("active:math-href", body("$\\href{javascript:window.__pwned=1}{x}$"), says="cannot read the formula")
+    yield Case("nesting:math-brackets", body("$" + "\\left(" * 40 + "x" + "\\right)" * 40 + "$"), command=PDF,
+               says="nests brackets or groups too deeply")
     for name, (markdown, code, says) in IMAGES.items():
         setup = body(markdown) if name != "image-svg-with-script" else both(write("manuscript/figures/evil.svg", EVIL_SVG), body(markdown))
         yield Case(f"active:{name}", setup, codes=(code,), says=says, extra={"browser": code == 0})

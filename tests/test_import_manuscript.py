@@ -511,3 +511,16 @@ def test_an_encrypted_part_of_a_word_file_is_one_line(tmp_path: Path, cli: Cli, 
         code, _, err = cli(*argv)
         assert code == 2 and "encrypted" in err and err.count("\n") == 1 and "Traceback" not in err, (argv, err)
     assert not (tmp_path / "p").exists()
+
+
+def test_a_formula_pandoc_cannot_read_is_kept_as_code_with_a_report(tmp_path: Path, cli: Cli) -> None:
+    # MinerU and other converters write TeX no TeX reader takes ($35 \mathrm{~\textdegree C}$): the project must build.
+    paper = PAPER.replace("单个引用[1]，", "单个引用[1]，温度$35 \\mathrm { ~ \\textdegree C }$，比例$\\alpha=0.05$，")
+    target = tmp_path / "p"
+    code, _, err = cli("import", str(_md(tmp_path, paper)), "--to", str(target))
+    assert code == 0, err
+    body = (target / "manuscript" / "00-introduction.md").read_text(encoding="utf-8")
+    assert "`35 \\mathrm { ~ \\textdegree C }`" in body and "$\\alpha=0.05$" in body
+    assert re.search(r"warning: the formula \$35 \\mathrm .* is not LaTeX pandoc reads .*\[import-guess\]", err), err
+    code, _, err = cli("build", "-C", str(target), "--format", "pdf")
+    assert code == 0 and ": error" not in err, err

@@ -56,4 +56,7 @@ def unknown_key(key: str, known: Iterable[str] = ()) -> str:
 
 
 def unknown_label(label: str, labels: Iterable[str] = ()) -> str:
+    if label.startswith("eq:"):
+        return (f"unknown cross reference @{label}{did_you_mean(label, labels, '@')}: label a display equation "
+                f"$$ … $$ {{#{label}}}")
     return f"unknown cross reference @{label}{did_you_mean(label, labels, '@')}: label a figure, table or heading {{#{label}}}"

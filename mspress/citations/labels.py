@@ -1,6 +1,7 @@
-"""Numbers for figures, tables and headings, decided once from the document's order (the AST)."""
+"""Numbers for figures, tables, equations and headings, decided once from the document's order (the AST)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ from mspress.sources.markdown import VERBATIM_NODES, Part
 
 Block = dict[str, Any]
 KINDS = {"Figure": "fig", "Table": "tbl"}
+EQUATION_LABEL = re.compile(r"\{#(eq:[^\s{}]+)\}")
+"""pandoc-crossref's label of a display equation: ``$$ E = mc^2 $$ {#eq:energy}``, in the same paragraph."""
 
 
 @dataclass(slots=True)
@@ -18,7 +21,7 @@ class LabelNumbers:
     numbers: dict[str, str] = field(default_factory=dict)
     """Label → printed number (``1``, ``2.3``)."""
     kinds: dict[str, str] = field(default_factory=dict)
-    """Label → ``fig``, ``tbl`` or ``sec``."""
+    """Label → ``fig``, ``tbl``, ``eq`` or ``sec``."""
     locations: dict[str, Location] = field(default_factory=dict)
     """Where each label the author wrote (``{#fig:x}``) is defined."""
     duplicates: list[tuple[str, Location, Location]] = field(default_factory=list)
@@ -26,7 +29,9 @@ class LabelNumbers:
     unnumbered: dict[str, Location] = field(default_factory=dict)
     """Labels of headings marked unnumbered: there is no number to refer to."""
     by_node: dict[int, str] = field(default_factory=dict)
-    """``id()`` of a numbered Figure, Table or Header block → its number."""
+    """``id()`` of a numbered Figure, Table or Header block, or of a numbered display Math inline → its number."""
+    equations: dict[int, str] = field(default_factory=dict)
+    """``id()`` of a numbered display Math inline → its label (``eq:energy``)."""
 
     def add(self, label: str, kind: str, number: str, where: Location | None) -> None:
         if label in self.numbers and where is not None and label in self.locations:
@@ -38,9 +43,9 @@ class LabelNumbers:
 
 
 def number_labels(parts: Sequence[Part], body_parts: set[str]) -> LabelNumbers:
-    """Number figures and tables in order, and the headings of body parts hierarchically."""
+    """Number figures, tables and labelled display equations in order, and the headings of body parts hierarchically."""
     labels = LabelNumbers()
-    counters = {"fig": 0, "tbl": 0}
+    counters = {"fig": 0, "tbl": 0, "eq": 0}
     levels = [0] * 6
     for part in parts:
         finder = _LabelFinder(part)
@@ -53,6 +58,12 @@ def number_labels(parts: Sequence[Part], body_parts: set[str]) -> LabelNumbers:
                 labels.by_node[id(block)] = number
                 if block["c"][0][0]:
                     labels.add(block["c"][0][0], short, number, finder.find(block["c"][0][0]))
+            elif kind in ("Para", "Plain"):
+                for math, label in labelled_equations(block["c"]):
+                    counters["eq"] += 1
+                    number = str(counters["eq"])
+                    labels.by_node[id(math)], labels.equations[id(math)] = number, label
+                    labels.add(label, "eq", number, finder.find(label))
             elif kind == "Header" and part.source.name in body_parts:
                 level, (ident, classes, _), _ = block["c"]
                 if "unnumbered" in classes or "-" in classes:
@@ -66,6 +77,18 @@ def number_labels(parts: Sequence[Part], body_parts: set[str]) -> LabelNumbers:
                 if ident:
                     labels.add(ident, "sec", number, finder.find(ident))
     return labels
+
+
+def labelled_equations(inlines: list[Any]) -> Iterator[tuple[Block, str]]:
+    """Each display Math inline of a paragraph that a ``{#eq:x}`` follows (after a space, or none), with its label."""
+    for i, item in enumerate(inlines):
+        if item.get("t") != "Math" or item["c"][0]["t"] != "DisplayMath":
+            continue
+        j = i + 1
+        if j < len(inlines) and inlines[j].get("t") in ("Space", "SoftBreak"):
+            j += 1
+        if j < len(inlines) and inlines[j].get("t") == "Str" and (m := EQUATION_LABEL.match(inlines[j]["c"])):
+            yield item, m.group(1)
 
 
 class _LabelFinder:

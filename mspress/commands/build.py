@@ -1,14 +1,15 @@
 """``mspress build``: load → check → resolve → write. Orchestration only; nothing is written unless every check passes."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mspress.checks import rules
 from mspress.config import Settings
-from mspress.errors import Diagnostic, ManuscriptErrors, Severity, relative_to
-from mspress.model import Numbering
+from mspress.errors import Diagnostic, Location, ManuscriptError, ManuscriptErrors, Severity, relative_to
+from mspress.model import Journal, Numbering
 from mspress.sources.bibtex import LibraryCache
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
@@ -16,6 +17,7 @@ from mspress.writers.output import write_all
 
 if TYPE_CHECKING:
     from mspress.transform.document import ResolvedDocument
+    from mspress.writers.pdf import TypesetPdf
 
 
 
@@ -63,6 +65,34 @@ def outputs_inside(settings: Settings, paths: list[Path]) -> None:
                                   "make it a folder of the project", "outside-project")
 
 
+def layout_warnings(settings: Settings, journal: Journal | None, printed: TypesetPdf) -> Iterator[Diagnostic]:
+    """What the typeset page tells the author: tables set across the page, and more pages than the journal gave."""
+    for part, name in printed.widened_tables:
+        path = Path("manuscript") / f"{part}.md"
+        yield Diagnostic("wide-table", Severity.WARNING, f"table {name} is wider than a column, so it spans both: mark it "
+                         "{.wide} to say so, or narrow it (fewer or shorter columns)", _line_of(settings.root, path, "{#" + name, name))
+    span = journal.page_span if journal else None
+    if span and printed.pages > span:
+        yield Diagnostic("page-overrun", Severity.WARNING, f"the PDF has {printed.pages} pages and journal.pages gives {span} "
+                         f"({journal.pages if journal else ''}): shorten the article or correct the pages",
+                         _line_of(settings.root, Path("manuscript") / "metadata.yaml", "pages:"))
+
+
+def _line_of(root: Path, path: Path, *needles: str) -> Location:
+    """Where the first of ``needles`` found first appears in a project file (its first line if none is)."""
+    from mspress.sources.files import read_text
+
+    try:
+        lines = read_text(root / path, root).splitlines()
+    except (OSError, ManuscriptError, UnicodeDecodeError):
+        return Location(path)
+    for needle in filter(None, needles):
+        for number, line in enumerate(lines, 1):
+            if needle in line:
+                return Location(path, number, line.index(needle) + 1)
+    return Location(path)
+
+
 def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:
     """Write ``formats`` (none: the profile's ``formats``) once every check has passed and every output is made."""
     formats = formats or settings.formats
@@ -75,9 +105,11 @@ def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFi
         if "html" in formats:
             contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
         if "pdf" in formats:
-            from mspress.writers.pdf import pdf_bytes
+            from mspress.writers.pdf import typeset
 
-            contents["pdf"] = pdf_bytes(render_page(settings, document.metadata, page, "print"), settings.root)
+            printed = typeset(render_page(settings, document.metadata, page, "print"), settings.root)
+            contents["pdf"] = printed.pdf
+            warnings += tuple(layout_warnings(settings, document.metadata.journal, printed))
     if "docx" in formats:
         from mspress.writers.docx import docx_bytes
 

@@ -117,6 +117,9 @@ def build_import(source: Path, target: Path, journal: str) -> Imported:
         tidied.blocks = fa.html_to_structure(tidied.blocks, tidied.api, Location(source), tidied.guesses)
         fa.map_all_inlines(tidied.blocks, fa.cite_as_text)  # "@author:" in a foreign file is no citation of ours
     fa.merge_code(tidied.blocks)  # Word's runs of one code span made one again
+    for tex, why in fa.unreadable_formulas(tidied.blocks, tidied.api, Location(source)):
+        guess(f"the formula ${tex[:60]}$ is not LaTeX pandoc reads ({why or 'unreadable'}): kept as code text; write it as "
+              "LaTeX math (see the README, Math)")
     shown = fa.internal_links(tidied.blocks)
     try:
         media = fa.MediaSource.of(data, suffix, source)

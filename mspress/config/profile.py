@@ -49,6 +49,8 @@ class LabelSet:
     """What a number cited in the sentence follows: ``文献`` in ``文献[8]指出``."""
     contents: str
     """The HTML page's table of contents."""
+    equation: str
+    """What an equation's number follows in a cross reference: ``式`` in ``式(1)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,10 @@ class Layout:
     """First-page notes and footnotes."""
     line_height: float = 1.65
     """Line pitch as a multiple of the body size (at least: a taller formula widens its line)."""
+    columns: int = 1
+    """The PDF's body and references in one column or two; the front matter and first-page notes span the page."""
+    column_gap: float = 7
+    """Between two columns, in millimetres."""
     font_zh: str = "宋体"
     """The Word file's fonts: Chinese text (Word's East Asian slot), Chinese headings, Latin text (ASCII slot)."""
     font_heading_zh: str = "黑体"
@@ -90,6 +96,10 @@ class Layout:
     @property
     def page_size(self) -> tuple[int, int]:
         return PAPER_SIZES[self.paper]
+
+    def text_width_em(self, size: float) -> float:
+        """The text block's width in em of a ``size``-point font."""
+        return (self.page_size[0] - self.margins[1] - self.margins[3]) / 25.4 * 72 / size
 
     def heading_size(self, level: int) -> float:
         return self.heading_sizes[min(level, len(self.heading_sizes)) - 1]

@@ -106,6 +106,8 @@ LAYOUT_CHECKS: dict[str, Setting] = {
     "font_zh": Setting(str, _name, "layout", "font_zh"),
     "font_heading_zh": Setting(str, _name, "layout", "font_heading_zh"),
     "font_latin": Setting(str, _name, "layout", "font_latin"),
+    "columns": Setting(int, _choice(1, 2), "layout", "columns"),
+    "column_gap": Setting(float, _sizes(2, 20), "layout", "column_gap"),
 }
 RENAMED = {"sentence_case": "title_case: \"by-format\" (true) or \"as-stored\" (false)"}
 """Settings of earlier versions, with what replaced them."""

@@ -273,6 +273,35 @@ def map_all_inlines(blocks: list[Node], change: Callable[[Node], list[Node] | No
             inlines[:] = map_inlines(inlines, change)
 
 
+def unreadable_formulas(blocks: list[Node], api: list[int], where: Location) -> list[tuple[str, str]]:
+    """Formulas pandoc's TeX reader cannot read (a converter's ``\\textdegree`` in math), made code spans so the
+    imported project builds; returned as (TeX, why) for the report. One pandoc run reads them all."""
+    formulas: list[Node] = []
+
+    def collect(node: Node) -> list[Node] | None:
+        if node.get("t") == "Math":
+            formulas.append(node)
+        return None
+
+    map_all_inlines(blocks, collect)
+    if not formulas:
+        return []
+    log: list[dict[str, Any]] = []
+    probe = {"pandoc-api-version": api, "meta": {}, "blocks": [{"t": "Plain", "c": formulas}]}
+    pandoc.convert(probe, "html5", where, ["--mathml"], log)
+    failed = dict(pandoc.unconverted_math(log))
+    if not failed:
+        return []
+
+    def as_code(node: Node) -> list[Node] | None:
+        if node.get("t") == "Math" and node["c"][1] in failed:
+            return [{"t": "Code", "c": [["", [], []], node["c"][1]]}]
+        return None
+
+    map_all_inlines(blocks, as_code)
+    return list(failed.items())
+
+
 def merge_code(blocks: list[Node]) -> int:
     """Adjacent inline code with the same attributes made one (pandoc's docx reader gives one per Word run, and Word
     splits runs at a change of script: ``{#tbl:名称`` `` `` ``caption-en="…"}``); returns how many were merged, in

@@ -62,8 +62,10 @@ def plain_text(value: Any) -> str:
         return str(value["c"] if kind == "Str" else value["c"][1])
     if kind in ("Space", "SoftBreak", "LineBreak"):
         return " "
-    if kind == "Math":
-        return str(value["c"][1])
+    if kind == "Math":  # as Unicode (χ2, not \chi^2): a table of contents or a description shows no TeX
+        from mspress.sources.latex import math_text, strip_marks
+
+        return strip_marks(math_text(str(value["c"][1])))
     if kind == "Note":
         return ""
     content = value.get("c")

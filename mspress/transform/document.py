@@ -6,13 +6,15 @@ texts are therefore the same in every output.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from mspress.citations.marks import AuthorYearMarks, Marks, NumericMarks, StyleMarks, styled
 from mspress.config import Settings
+from mspress.errors import Location
 from mspress.model import Citation, Metadata, Numbering, Reference
-from mspress.sources.markdown import safe_url
+from mspress.sources.markdown import Part, safe_url
 from mspress.sources.project import Project
 from mspress.styles.gbt7714 import Formatted, Piece, author_year_labels, format_bibliography, format_reference
 from mspress.transform.ast import LINE_BREAK, Node, div, header, link, para, span, text
@@ -31,6 +33,8 @@ class ResolvedDocument:
     references: list[Node]
     """The reference list: one Div ``#ref-<key>`` per entry, in print order."""
     numbering: Numbering
+    math_places: Mapping[str, Location] = field(default_factory=dict)
+    """Where each formula (its TeX) is first written: for messages about a formula an output cannot print."""
 
     def pandoc_document(self) -> dict[str, Any]:
         """The whole article for any pandoc writer: titles, abstracts, body, references."""
@@ -76,6 +80,7 @@ def resolve(project: Project) -> ResolvedDocument:
         marks = NumericMarks(dict(numbering.numbers), settings.journal.citations, settings.journal.labels.zh.narrative)
         listed = [format_reference(ref, options) for ref in cited]
     resolver = Resolver(project.found.uses, project.labels, settings.journal.labels, marks, project.root)
+    places = math_places(project.parts)
     parts = {}
     for part in project.parts:
         resolver.visit(part.blocks)
@@ -83,7 +88,46 @@ def resolve(project: Project) -> ResolvedDocument:
     system = settings.journal.system
     references = [reference_entry(f, numbering.numbers[f.key], system == "numeric") for f in listed]
     return ResolvedDocument(project.pandoc_api, project.metadata, settings, parts, project.body_names,
-                            [div(references, "refs", ["reference-list", system])] if references else [], numbering)
+                            [div(references, "refs", ["reference-list", system])] if references else [], numbering, places)
+
+
+def math_places(parts: Sequence[Part]) -> dict[str, Location]:
+    """Each formula's TeX → where it is first written (at its ``$``), found in the text in document order."""
+    places: dict[str, Location] = {}
+    for part in parts:
+        formulas = list(_formulas(part.blocks))
+        if not formulas:
+            continue
+        source = part.source
+        # Code and comments blanked, footnote definitions kept: a formula may be in a note.
+        searched = "".join(a if a != " " else b for a, b in zip(part.masked, part.notes, strict=True))
+        cursor = 0
+        for tex in formulas:
+            at = searched.find(tex, cursor) if tex.strip() else -1
+            if at < 0:  # pandoc's text differs from the file's (a formula across lines of a block quote): its first line
+                first = tex.strip().split("\n")[0]
+                at = searched.find(first, cursor) if first else -1
+            if at < 0:
+                places.setdefault(tex, Location(source.path))
+                continue
+            cursor = at + 1
+            while at > 0 and searched[at - 1] == "$":
+                at -= 1
+            places.setdefault(tex, Location.in_text(source.path, source.text, at))
+    return places
+
+
+def _formulas(value: Any) -> Iterator[str]:
+    """The TeX of every Math inline, in document order (footnotes too)."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _formulas(item)
+    elif isinstance(value, dict):
+        kind = value.get("t")
+        if kind == "Math":
+            yield str(value["c"][1])
+        elif kind not in ("Code", "CodeBlock", "RawBlock", "RawInline"):
+            yield from _formulas(value.get("c"))
 
 
 def _with_style(settings: Settings, numbering: Numbering, cited: list[Reference], citations: list[Citation]) -> tuple[Marks, list[Formatted]]:

@@ -18,7 +18,7 @@ from mspress.sources.figures import IMAGE_TYPES, MAX_IMAGE_BYTES, figure_path, f
 from mspress.sources.files import read_bytes
 from mspress.sources.markdown import VERBATIM_NODES
 from mspress.text import is_cjk, is_latin
-from mspress.transform.ast import LINE_BREAK, Node, link, span, text
+from mspress.transform.ast import LINE_BREAK, Node, link, plain_text, span, text
 
 GLUED_MARKS = ("cite", "cite-inline")
 """Marks bound to the character before them, so no line starts with a citation."""
@@ -50,14 +50,26 @@ class Resolver:
 
     def inlines(self, items: list[Node]) -> list[Node]:
         out: list[Node] = []
-        for item in items:
+        i = 0
+        while i < len(items):
+            item = items[i]
+            i += 1
             if item["t"] == "Cite":
                 out.extend(self.cite(item, out))
+                continue
+            if item["t"] == "Math" and id(item) in self.labels.equations:
+                label = self.labels.equations[id(item)]
+                out.append(self.equation(item, label))
+                i = _after_label(items, i, label, out)
                 continue
             if item["t"] not in VERBATIM_NODES:
                 self.visit(item)
             out.append(item)
         return glue_citations(drop_cjk_latin_spaces(out))
+
+    def equation(self, math: Node, label: str) -> Node:
+        """A numbered display equation: the formula and its number ``(1)``, which cross references link to."""
+        return span(["equation"], [math, span(["eqnum"], text(f"({self.labels.by_node[id(math)]})"))], label)
 
     def cite(self, node: Node, before: list[Node]) -> list[Node]:
         use = self.uses[id(node)]
@@ -65,16 +77,22 @@ class Resolver:
         if use.citation is None:
             refs: list[Node] = []
             for i, ref in enumerate(use.crossrefs):
-                refs += (text("，") if i else []) + [self.crossref(ref.label)]
+                refs += (text("，") if i else []) + [self.crossref(ref.label, [] if i else before)]
             return refs + after
         c = use.citation
         word = self.words.zh.narrative
         return self.marks.inlines(c.keys, c.locators, c.narrative, bool(word) and _ends_with(before, word)) + after
 
-    def crossref(self, label: str) -> Node:
+    def crossref(self, label: str, before: list[Node]) -> Node:
+        """``图1``, ``表1``, ``2.1``, ``式(1)`` — an equation's word not repeated after it (``公式@eq:x`` prints ``公式(1)``)."""
         kind = self.labels.kinds[label]
+        number = self.labels.numbers[label]
+        if kind == "eq":
+            word = self.words.zh.equation
+            shown = f"({number})" if word and _ends_with(before, word.strip()) else f"{word}({number})"
+            return link(text(shown), f"#{label}", ["xref"])
         word = {"fig": self.words.zh.figure, "tbl": self.words.zh.table, "sec": self.words.zh.section}[kind]
-        return link(text(f"{word}{self.labels.numbers[label]}"), f"#{label}", ["xref"])
+        return link(text(f"{word}{number}"), f"#{label}", ["xref"])
 
     def header(self, node: Node) -> None:
         number = self.labels.by_node.get(id(node))
@@ -98,12 +116,26 @@ class Resolver:
         node["c"][1][1] = [{"t": "Plain", "c": lines}]
 
     def image(self, node: Node) -> None:
-        """Embed the figure (checked before the build): the outputs never read files at run time."""
+        """Embed the figure (checked before the build): the outputs never read files at run time. A formula in its
+        description is written as text (``α=0.05``): an ``alt`` attribute cannot hold math, and shows no TeX."""
+        node["c"][1] = [{"t": "Str", "c": plain_text(item)} if item.get("t") == "Math" else item for item in node["c"][1]]
         target = node["c"][2][0]
         if not target.startswith("data:") and figure_problem(self.root, target, content=False) is None:
             path = figure_path(self.root, target)
             data = base64.b64encode(read_bytes(path, self.root, MAX_IMAGE_BYTES)).decode("ascii")  # the one read path
             node["c"][2][0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
+
+
+def _after_label(items: list[Node], i: int, label: str, out: list[Node]) -> int:
+    """Where the text goes on after a numbered equation's ``{#eq:x}`` (and the space before it), which is not printed;
+    text glued to the label stays."""
+    j = i + 1 if i < len(items) and items[i]["t"] in ("Space", "SoftBreak") else i
+    tag = "{#" + label + "}"
+    if j < len(items) and items[j]["t"] == "Str" and items[j]["c"].startswith(tag):
+        if items[j]["c"][len(tag):]:
+            out.append({"t": "Str", "c": items[j]["c"][len(tag):]})
+        return j + 1
+    return i
 
 
 def drop_cjk_latin_spaces(items: list[Node]) -> list[Node]:

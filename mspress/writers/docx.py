@@ -17,7 +17,7 @@ from mspress import pandoc
 from mspress.config import LabelSet
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Lang, Metadata
-from mspress.transform.ast import Node, clone, div, link, para, superscript, text
+from mspress.transform.ast import Node, clone, div, link, para, span, superscript, text
 from mspress.transform.document import ResolvedDocument
 from mspress.writers.word_styles import W
 
@@ -47,7 +47,12 @@ def docx_bytes(document: ResolvedDocument) -> tuple[bytes, tuple[Diagnostic, ...
     with tempfile.TemporaryDirectory(prefix="mspress-") as folder:
         reference = Path(folder) / "reference.docx"
         reference.write_bytes(reference_docx(layout, document.metadata))
-        data = pandoc.convert(ast, "docx", Location(Path("manuscript")), ["--reference-doc", str(reference)])
+        log: list[dict[str, Any]] = []
+        data = pandoc.convert(ast, "docx", Location(Path("manuscript")), ["--reference-doc", str(reference)], log)
+    if log:
+        from mspress.writers.math_svg import unreadable_math
+
+        unreadable_math(log, document.math_places)  # pandoc would have written the TeX as text
     return finish(data)
 
 
@@ -62,6 +67,7 @@ def word_document(document: ResolvedDocument) -> dict[str, Any]:
     blocks += front_matter(meta, labels.en, "en", clone(document.parts["abstract.en"]))
     blocks += [_in_style("Bibliography", [b]) if _is_reference_list(b) else b for b in whole["blocks"] if not _is_abstract(b)]
     _space_after_labels(blocks)
+    _equations_on_their_lines(blocks)
     return {**whole, "meta": {}, "blocks": blocks}
 
 
@@ -155,6 +161,50 @@ def _space_after_labels(value: Any) -> None:
                     item["c"][1].append({"t": "Str", "c": LABEL_SPACE})
                 elif "ref-label" in classes:
                     item["c"][1].append({"t": "Str", "c": "\t"})
+
+
+def _equations_on_their_lines(value: Any) -> None:
+    """A numbered equation becomes a paragraph of its own in the Equation style: a tab, the formula (centred there),
+    a tab, its number at the right margin. Word shows a display formula only alone in its paragraph, with no room for
+    a number, so the formula is written as an inline one (the same OMML)."""
+    if isinstance(value, dict):
+        _equations_on_their_lines(value.get("c"))
+    elif isinstance(value, list):
+        for item in value:
+            _equations_on_their_lines(item)
+        if value and all(_is_block(b) for b in value):
+            value[:] = [piece for block in value for piece in _split_at_equations(block)]
+
+
+def _is_block(value: Any) -> bool:
+    from mspress.citations.labels import BLOCK_TYPES
+
+    return isinstance(value, dict) and value.get("t") in BLOCK_TYPES
+
+
+def _split_at_equations(block: Node) -> list[Node]:
+    if block.get("t") not in ("Para", "Plain") or not any(_is_equation(i) for i in block["c"]):
+        return [block]
+    pieces: list[Node] = []
+    line: list[Node] = []
+    for inline in block["c"]:
+        if not _is_equation(inline):
+            line.append(inline)
+            continue
+        if any(i["t"] not in ("Space", "SoftBreak") for i in line):
+            pieces.append({"t": block["t"], "c": line})
+        line = []
+        (ident, classes, _), (math, number) = inline["c"][0], inline["c"][1]
+        inline_math = {"t": "Math", "c": [{"t": "InlineMath"}, math["c"][1]]}
+        tabbed = [{"t": "Str", "c": "\t"}, inline_math, {"t": "Str", "c": "\t"}, *number["c"][1]]
+        pieces.append(_in_style("Equation", [para([span(classes, tabbed, ident)])]))
+    if any(i["t"] not in ("Space", "SoftBreak") for i in line):
+        pieces.append({"t": block["t"], "c": line})
+    return pieces
+
+
+def _is_equation(inline: Node) -> bool:
+    return bool(inline.get("t") == "Span" and "equation" in inline["c"][0][1])
 
 
 # --- what pandoc leaves to do -----------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import os
 import re
 import signal
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,11 @@ from mspress import pandoc
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
+from mspress.text import is_cjk
 from mspress.transform.ast import Node, clone, div, link, plain_text, text
 from mspress.transform.document import ResolvedDocument
+from mspress.typeset.breaks import breakable_urls
+from mspress.writers.print_page import print_parts
 
 PAGE_TEMPLATE = "article.html.j2"
 
@@ -56,6 +60,8 @@ class Page:
     """Each entry of the list as plain text (``citation_reference`` meta tags)."""
     abstracts: dict[str, str] = field(default_factory=dict)
     """Each abstract as plain text (the page's description), by language."""
+    math_places: Mapping[str, Location] = field(default_factory=dict)
+    """Where each formula (its TeX) is written: for a formula the print page cannot typeset."""
 
 
 def page_of(document: ResolvedDocument) -> Page:
@@ -65,9 +71,16 @@ def page_of(document: ResolvedDocument) -> Page:
     contents = tuple(Heading(b["c"][0], b["c"][1][0], _heading_text(b["c"][2])) for name in document.body for b in parts[name]
                      if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
     entries = document.references[0]["c"][1] if document.references else []
-    return Page(fragments(parts, references, document.api_version), document.body, journal.labels, journal.layout, journal.style,
+    log: list[dict[str, Any]] = []
+    html_parts = fragments(parts, references, document.api_version, log)
+    if log:
+        from mspress.writers.math_svg import unreadable_math
+
+        unreadable_math(log, document.math_places)
+    return Page(html_parts, document.body, journal.labels, journal.layout, journal.style,
                 journal.system, contents, tuple(_entry_text(e) for e in entries),
-                {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")})
+                {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")},
+                document.math_places)
 
 
 def _entry_text(entry: Node) -> str:
@@ -140,8 +153,9 @@ def _links(value: object) -> list[Node]:
     return []
 
 
-def fragments(parts: dict[str, list[Node]], references: list[Node], api_version: list[int]) -> dict[str, str]:
-    """Every part (and the reference list) as HTML, through one pandoc run."""
+def fragments(parts: dict[str, list[Node]], references: list[Node], api_version: list[int],
+              log: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Every part (and the reference list) as HTML, through one pandoc run; ``log`` receives pandoc's warnings."""
     # pandoc writes the footnotes after everything: the last, empty piece ("notes") collects them.
     named: list[tuple[str, list[Node]]] = [*parts.items(), ("references", references), ("notes", [])]
     marker = f"mspress-part-{os.urandom(8).hex()}"  # raw HTML is off in the reader, so no text can forge it
@@ -150,7 +164,7 @@ def fragments(parts: dict[str, list[Node]], references: list[Node], api_version:
         blocks.append({"t": "RawBlock", "c": ["html", f"<!--{marker}:{i}-->"]})
         blocks.extend(part_blocks)
     ast = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
-    html = pandoc.convert(ast, "html5", Location(Path("manuscript")), ["--wrap=none", "--mathml"]).decode("utf-8")
+    html = pandoc.convert(ast, "html5", Location(Path("manuscript")), ["--wrap=none", "--mathml"], log).decode("utf-8")
     pieces = re.split(rf"<!--{marker}:(\d+)-->\n?", html)
     return {named[int(pieces[i])][0]: pieces[i + 1].strip() for i in range(1, len(pieces), 2)}
 
@@ -228,7 +242,24 @@ def _environment(template_dirs: tuple[Path, ...], root: Path) -> SandboxedEnviro
     env = LimitedSandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    env.filters["width_em"] = width_em
+    env.filters["fit_line"] = fit_line
     return env
+
+
+def width_em(value: object) -> float:
+    """About how wide ``value`` sets, in em: a Chinese character or full-width mark 1, anything else ½."""
+    return sum(1.0 if is_cjk(c) or unicodedata.east_asian_width(c) in "FW" else 0.5 for c in str(value))
+
+
+def fit_line(value: object, room_em: float) -> str:
+    """``value`` as it is if it fits in ``room_em``, else cut with an ellipsis so that it does (a running head)."""
+    text = str(value.unescape() if hasattr(value, "unescape") else value)
+    if width_em(text) <= room_em:
+        return text
+    while text and width_em(text) + 1 > room_em:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def css_string(value: object) -> Any:
@@ -249,6 +280,13 @@ def render_page(settings: Settings, metadata: Metadata, page: Page, medium: str)
     """The full HTML document for ``medium`` ``screen`` (HTML file) or ``print`` (PDF)."""
     env = environment(settings)
     root = settings.root
+    if medium == "print":
+        page = replace(page, parts=print_parts(page.parts))
+        if any("<math" in fragment for fragment in page.parts.values()):
+            from mspress.writers.math_svg import print_math  # ziamath is loaded only for a page with math
+
+            page = replace(page, parts=print_math(page.parts, page.math_places))
+        page = replace(page, parts={**page.parts, "references": breakable_urls(page.parts.get("references", ""))})  # typeset/breaks.py
     script = (Path(__file__).parent.parent / "templates" / READER_SCRIPT).read_text(encoding="utf-8") if medium == "screen" else ""
     # The Content-Security-Policy allows this script by its hash and nothing else: no script from a manuscript runs.
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")

@@ -42,6 +42,8 @@ class Look:
     outline: int | None = None
     latin_font: bool = False
     """Latin face in the East Asian slot too (the English title)."""
+    tabs: tuple[tuple[str, float], ...] = ()
+    """Tab stops: (Word's ``val``, ``center`` or ``right``, position in points from the left margin)."""
 
 
 def looks(layout: Layout) -> dict[str, Look]:
@@ -71,9 +73,17 @@ def looks(layout: Layout) -> dict[str, Look]:
         "Table Caption": Look(CAPTION_SIZE, align="center", before=6, line=1.3, keep_next=True),
         "Figure": Look(body, align="center", line=1.0, keep_next=True),
         "Captioned Figure": Look(body, align="center", before=6, line=1.0, keep_next=True),
+        # A numbered equation: a tab to the formula, centred in the text block, a tab to its number at the right margin.
+        "Equation": Look(body, align="left", before=3, after=3, line=pitch,
+                         tabs=(("center", text_width(layout) / 2), ("right", text_width(layout)))),
         "Footnote Text": Look(layout.note_size, line=1.3),
         "Footnote Block Text": Look(layout.note_size, line=1.3),
     }
+
+
+def text_width(layout: Layout) -> float:
+    """The text block's width in points."""
+    return (layout.page_size[0] - layout.margins[1] - layout.margins[3]) / 25.4 * 72
 
 
 def reference_docx(layout: Layout, metadata: Metadata) -> bytes:
@@ -166,9 +176,12 @@ def _restyle(style: Any, look: Look, layout: Layout) -> None:
     p_pr = _el("pPr")
     if look.keep_next:
         p_pr.append(_el("keepNext"))
-    if look.hanging:
+    if look.hanging or look.tabs:
         tabs = _el("tabs")
-        tabs.append(_el("tab", val="left", pos=_twips(look.hanging)))
+        if look.hanging:
+            tabs.append(_el("tab", val="left", pos=_twips(look.hanging)))
+        for kind, position in look.tabs:
+            tabs.append(_el("tab", val=kind, pos=_twips(position)))
         p_pr.append(tabs)
     p_pr.append(_el("spacing", before=_twips(look.before), after=_twips(look.after),
                     line=_twips(look.size * look.line), lineRule="atLeast"))

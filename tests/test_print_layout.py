@@ -1,0 +1,326 @@
+"""The journal page in the PDF: two columns under page-wide front matter, figures and tables where they fit, the
+first-page footnote on page 1, page footnotes, running heads, headings, captions, bookmarks and metadata.
+Measured with ../shared/tools/typo_metrics.py where it has a key for it, and with PyMuPDF."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+
+from mspress.cli import main
+from mspress.typeset import floats
+
+from .shared_data import require_shared
+
+REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+TYPO_METRICS = REPO.parent / "shared" / "tools" / "typo_metrics.py"
+Cli = Callable[..., tuple[int, str, str]]
+
+PARAGRAPH = ("深部脑刺激是一种通过植入电极对特定脑区施加电刺激的神经调控技术，近年来被用于难治性抑郁症的治疗研究。"
+             "多项开放标签研究报告了较好的反应率，但随机对照试验的结果并不一致，提示靶点选择与参数设置仍需优化。"
+             "研究者认为，个体化的纤维束成像和闭环刺激可能提高疗效，并减少不良反应的发生。")
+TALL_FIGURE = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="520" viewBox="0 0 400 520">'
+               '<rect x="10" y="10" width="380" height="500" fill="none" stroke="black" stroke-width="4"/></svg>')
+
+
+def metrics(pdf: Path) -> dict[str, Any]:
+    require_shared(TYPO_METRICS)
+    out = pdf.with_suffix(".metrics.json")
+    subprocess.run([sys.executable, str(TYPO_METRICS), str(pdf), "--json", str(out)], check=True, capture_output=True)
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def two_column_project(root: Path, body: str, journal: str = "sichuan-mental-health") -> Path:
+    shutil.copytree(FIXTURES / "projects" / "minimal", root)
+    (root / "pyproject.toml").write_text(f'[tool.mspress]\njournal = "{journal}"\n', encoding="utf-8")
+    (root / "manuscript" / "figures" / "tall.svg").write_text(TALL_FIGURE, encoding="utf-8")
+    (root / "manuscript" / "01-introduction.md").write_text(body, encoding="utf-8")
+    return root
+
+
+def figure_after(paragraphs: int, total: int = 16) -> str:
+    parts = ["# 引言\n\n", "见@fig:tall。引用[@wang2020; @smith2019; @lee2018]。\n\n"]
+    for i in range(total):
+        parts.append(f"{PARAGRAPH}第{i + 1}段。\n\n")
+        if i + 1 == paragraphs:
+            parts.append("![一幅高的示意图](figures/tall.svg){#fig:tall}\n\n")
+    return "".join(parts)
+
+
+def build_pdf(root: Path) -> Path:
+    assert main(["build", "-C", str(root), "--format", "pdf"]) == 0
+    return root / "output" / "manuscript.pdf"
+
+
+def short_columns(pdf: Path) -> list[tuple[str, int, float]]:
+    fill = metrics(pdf)["f_page_fill"]["per_page"]
+    return [(page, column, value) for page, values in fill.items() for column, value in enumerate(values) if value < floats.MIN_FILL]
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("example")
+    for name in ("manuscript", "references"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return build_pdf(root)
+
+
+@pytest.fixture(scope="module")
+def example_metrics(example_pdf: Path) -> dict[str, Any]:
+    return metrics(example_pdf)
+
+
+def test_example_is_two_columns_on_six_pages(example_metrics: dict[str, Any]) -> None:
+    assert example_metrics["i_pages"] == 6
+    assert all(count == 2 for page, count in example_metrics["columns"].items() if page != "1"), example_metrics["columns"]
+
+
+def test_example_columns_are_full_but_the_last_page(example_metrics: dict[str, Any]) -> None:
+    assert example_metrics["f_page_fill"]["columns_lt_0.85"] == 0, example_metrics["f_page_fill"]
+
+
+def test_a_figure_that_does_not_fit_goes_on_and_the_text_fills_the_column(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where the figure falls short of the column's foot depends on the text before it: try several places.
+    gaps = []
+    for paragraphs in range(2, 9):
+        root = two_column_project(tmp_path / f"with-{paragraphs}", figure_after(paragraphs))
+        with monkeypatch.context() as unplaced:
+            unplaced.setattr(floats, "MAX_LAYOUTS", 1)
+            if short_columns(build_pdf(root)):
+                gaps.append(paragraphs)
+        assert short_columns(build_pdf(root)) == [], paragraphs
+        text = [page.get_text() for page in pymupdf.open(root / "output" / "manuscript.pdf")]
+        assert any("图1" in page and "一幅高的示意图" in page for page in text)
+    assert gaps, "no place left a gap: the test no longer tries a figure that does not fit"
+
+
+def test_first_page_footnote_is_on_page_one_in_both_layouts(tmp_path: Path) -> None:
+    for journal in ("default", "sichuan-mental-health"):
+        root = two_column_project(tmp_path / journal, figure_after(3), journal)
+        pages = [page.get_text() for page in pymupdf.open(build_pdf(root))]
+        assert "收稿日期" in pages[0] and "基金项目" in pages[0] and "通信作者" in pages[0], journal
+        assert not any("收稿日期" in page for page in pages[1:]), journal
+
+
+def test_footnotes_are_page_footnotes_numbered_from_one(tmp_path: Path) -> None:
+    body = figure_after(3) + "正文中的脚注[^a]，还有一个[^b]。\n\n[^a]: 第一条脚注的文字。\n[^b]: Second note.\n\n    它的第二段。\n"
+    root = two_column_project(tmp_path / "notes", body)
+    document = pymupdf.open(build_pdf(root))
+    text = "".join(page.get_text() for page in document)
+    assert "↩" not in text
+    page = next(p for p in document if "第一条脚注的文字" in p.get_text())
+    lines = page.get_text().splitlines()
+    assert "1 第一条脚注的文字。" in [" ".join(line.split()) for line in lines] or any(
+        line.strip().startswith("1") and "第一条脚注的文字" in line for line in lines), lines[-12:]
+    note = page.search_for("第一条脚注的文字")[0]
+    body_text = page.search_for("正文中的脚注")[0]
+    assert note.y0 > body_text.y0 and note.y0 > page.rect.height * 0.6  # at the foot of the page that calls it
+
+
+def test_pdf_metadata_and_bookmarks(example_pdf: Path) -> None:
+    document = pymupdf.open(example_pdf)
+    meta = document.metadata
+    assert meta["title"].startswith("深部脑刺激对难治性抑郁症的治疗进展 = Research progress")
+    assert meta["author"] == "Hu Zerui, Xu Mingdong, Liu Chuanxin"
+    assert "Deep brain stimulation" in meta["keywords"]
+    assert document.pdf_catalog() and "zh" in document.xref_get_key(document.pdf_catalog(), "Lang")[1]
+    titles = [title for _, title, _ in document.get_toc()]
+    assert "1 资料与方法" in titles and "1.1 资料来源与检索策略" in titles, titles
+
+
+def test_long_journal_name_is_cut_to_one_running_head_line(tmp_path: Path) -> None:
+    root = two_column_project(tmp_path / "long", figure_after(3, total=30))
+    meta = root / "manuscript" / "metadata.yaml"
+    long_name = "中华医学会精神医学分会全国精神卫生与心理健康临床研究协作网络暨全国精神科临床医师联合主办学术期刊编辑委员会会刊"
+    text = meta.read_text(encoding="utf-8").replace("测试学报", long_name)
+    meta.write_text(text.replace("Journal of Tests", "Journal of the Very Long Name of the Chinese Society for the Study of "
+                                 "Everything Related to Mental Health and Clinical Psychiatry"), encoding="utf-8")
+    document = pymupdf.open(build_pdf(root))
+    for page in list(document)[1:]:
+        head = [b for b in page.get_text("dict")["blocks"] if b.get("lines") and b["bbox"][3] < 70]
+        lines = [line for block in head for line in block["lines"]]
+        assert len({round(line["bbox"][1]) for line in lines}) == 1, [s["text"] for line in lines for s in line["spans"]]
+        assert any("…" in s["text"] for line in lines for s in line["spans"])
+
+
+def test_more_pages_than_the_journal_gave_is_a_warning(tmp_path: Path, cli: Cli) -> None:
+    root = two_column_project(tmp_path / "overrun", figure_after(3, total=60))
+    code, _, err = cli("build", "-C", str(root), "--format", "pdf")
+    assert code == 0
+    line = next(line for line in err.splitlines() if "page-overrun" in line)
+    assert line.startswith("manuscript/metadata.yaml:") and "journal.pages gives 5" in line, err
+
+
+def test_weasyprint_is_imported_without_probing_for_libraries() -> None:
+    # cffi resolves WeasyPrint's bare library names with ctypes.util.find_library: ldconfig, gcc and ld, ~50 processes.
+    script = ("import subprocess\n"
+              "started = []\n"
+              "original = subprocess.Popen.__init__\n"
+              "def counting(self, *args, **kwargs):\n"
+              "    started.append(args[0] if args else kwargs.get('args'))\n"
+              "    original(self, *args, **kwargs)\n"
+              "subprocess.Popen.__init__ = counting\n"
+              "from mspress.writers.pdf import import_weasyprint\n"
+              "import_weasyprint()\n"
+              "print(len(started))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0", result.stdout
+
+
+WIDE_TABLE = """
+
+如@tbl:baseline所示。
+
+| 组别 | 例数 | 年龄/岁 | 病程/年 | HAMD评分 | MADRS评分 | 刺激靶点 | 随访时间/月 | 反应率/% | 缓解率/% |
+|---|---|---|---|---|---|---|---|---|---|
+| 试验组 | 30 | 45.2±10.1 | 12.3±5.6 | 25.6±4.3 | 30.1±5.2 | SCC | 12 | 53.3 | 30.0 |
+| 对照组 | 30 | 44.8±9.7 | 11.9±6.1 | 25.1±4.8 | 29.8±4.9 | VC/VS | 12 | 20.0 | 10.0 |
+
+: 两组基线资料比较 {#tbl:baseline}
+
+如@fig:wide所示。
+
+![宽图](figures/tall.svg){#fig:wide .wide}
+"""
+
+
+def test_a_table_too_wide_for_its_column_spans_the_page_with_a_warning(tmp_path: Path, cli: Cli) -> None:
+    root = two_column_project(tmp_path / "wide", figure_after(3, total=4) + WIDE_TABLE)
+    code, _, err = cli("build", "-C", str(root), "--format", "pdf")
+    assert code == 0
+    warnings = [line for line in err.splitlines() if "[wide-table]" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("manuscript/01-introduction.md:"), err
+    assert "{#tbl:baseline" in (root / "manuscript" / "01-introduction.md").read_text(encoding="utf-8").splitlines()[
+        int(warnings[0].split(":")[1]) - 1]
+    document = pymupdf.open(root / "output" / "manuscript.pdf")
+    page = next(p for p in document if p.search_for("缓解"))
+    width = page.rect.width
+    # The table's last column lies past the page's middle column gap: it spans both columns.
+    assert page.search_for("缓解")[0].x1 > width * 0.75
+    figure_page = next(p for p in document if p.search_for("宽图"))
+    caption = figure_page.search_for("宽图")[-1]
+    assert abs((caption.x0 + caption.x1) / 2 - width / 2) < width * 0.1  # centred on the page, not on a column
+    # Marked {.wide}, the same table spans without a warning.
+    source = root / "manuscript" / "01-introduction.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("{#tbl:baseline}", "{#tbl:baseline .wide}"), encoding="utf-8")
+    code, _, err = cli("build", "-C", str(root), "--format", "pdf")
+    assert code == 0 and "[wide-table]" not in err
+
+
+ARTICLES = FIXTURES / "print-articles"
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Real articles kept as test projects (tests/fixtures/print-articles/SOURCES.md), built once: the figures
+    article in two columns, the math article in one (its profile) and in two."""
+    built = {}
+    for name, journal in (("figures-article", None), ("math-article", None), ("math-article", "sichuan-mental-health")):
+        root = tmp_path_factory.mktemp(name) / name
+        shutil.copytree(ARTICLES / name, root)
+        assert main(["build", "-C", str(root), "--format", "pdf", *(["--journal", journal] if journal else [])]) == 0
+        pdf = root / "output" / "manuscript.pdf"
+        built[f"{name}{'-2' if journal else ''}"] = (pdf, metrics(pdf))
+    return built
+
+
+def formula_rows(pdf: Path) -> dict[int, list[tuple[float, float]]]:
+    """Per page (1-based), the vertical extent of every drawn formula: typo_metrics reads glyphs, and a formula is a
+    drawing, so a row with one shows a gap where it is, ends short if it ends with one, or starts with the mark
+    that follows one."""
+    found: dict[int, list[tuple[float, float]]] = {}
+    for number, page in enumerate(pymupdf.open(pdf), 1):
+        found[number] = [(d["rect"].y0, d["rect"].y1) for d in page.get_drawings() if d["rect"].height < 40]
+    return found
+
+
+def rows_without_formulas(pdf: Path) -> list[tuple[int, float, float, float, str]]:
+    """The rows typo_metrics lists (page, baseline, short by, largest gap, text) that touch no formula."""
+    listing = subprocess.run([sys.executable, str(TYPO_METRICS), str(pdf), "--list"], check=True, capture_output=True,
+                             text=True).stdout
+    formulas = formula_rows(pdf)
+    rows = []
+    for line in listing.splitlines():
+        match = re.match(r"p(\d+)(?:/c\d)? y= *([\d.]+) (F)? .*?short= *([-+][\d.]+)em maxgap= *([\d.]+)em\S* (.*)", line)
+        if match:  # a paragraph's last row (F) is short by nature: counted as not short
+            page, y, short, gap, text = int(match[1]), float(match[2]), float(match[4]), float(match[5]), match[6]
+            short = 0.0 if match[3] else short
+            if not any(top - 3 <= y <= bottom + 6 for top, bottom in formulas.get(page, [])):
+                rows.append((page, y, short, gap, text))
+    return rows
+
+
+@pytest.mark.parametrize("name", ["figures-article", "math-article", "math-article-2"])
+def test_real_articles_fill_their_columns_and_keep_latin_words_whole(articles: dict[str, tuple[Path, dict[str, Any]]],
+                                                                     name: str) -> None:
+    pdf, measured = articles[name]
+    assert measured["f_page_fill"]["columns_lt_0.85"] == 0, measured["f_page_fill"]
+    assert measured["e_latin_spacing"]["rows_gt_0.03em"] == 0, measured["e_latin_spacing"]["samples"][:3]
+    assert measured["g_raw_tex"] == 0, measured["g_raw_tex_examples"]
+    assert measured["d_fonts"]["notdef_glyphs"] == 0 and measured["d_fonts"]["U+FFFD"] == 0
+    assert all(font["emb"] == "yes" and font["sub"] == "yes" for font in measured["d_fonts"]["fonts"])
+    # Lines end at the margin and start with no closing mark, on every row without a formula. (A row that ends in
+    # a colon introduces a display formula set at the head of the next column: typo_metrics takes it for a
+    # paragraph's inner line, as it sees no glyph in the formula.)
+    rows = rows_without_formulas(pdf)
+    assert len(rows) > 100
+    assert [r for r in rows if r[2] > 0.25 and not r[4].endswith(("：", ":"))] == []
+    # No body row starts with a closing mark or ends with an opening one. (typo_metrics's all-rows count also flags
+    # a row that starts with a formula followed by 、: it sees no glyph in the formula; the formula and its marks
+    # are bound together, tests/test_math.py.)
+    assert measured["c_kinsoku"]["body_start_with_closing"] == 0 and measured["c_kinsoku"]["body_end_with_opening"] == 0
+
+
+@pytest.mark.parametrize("name", ["figures-article", "math-article"])
+def test_statistical_symbols_are_set_in_a_real_italic(articles: dict[str, tuple[Path, dict[str, Any]]], name: str) -> None:
+    pdf, measured = articles[name]
+    assert "Liberation-Serif-Italic" in measured["h_italic_fonts"], measured["h_italic_fonts"]
+    symbol = {"figures-article": "X", "math-article": "P"}[name]  # *X* and *P* in the text
+    italic = [span for page in pymupdf.open(pdf) for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+              for span in line["spans"] if span["text"].strip().startswith(symbol) and "Italic" in span["font"]]
+    assert italic, f"no italic {symbol}"
+
+
+def test_the_real_articles_first_page_footnote_is_on_page_one(articles: dict[str, tuple[Path, dict[str, Any]]]) -> None:
+    pdf, measured = articles["figures-article"]
+    pages = [page.get_text() for page in pymupdf.open(pdf)]
+    for label in ("收稿日期", "修回日期", "基金项目", "作者简介", "通信作者"):
+        assert label in pages[0] and not any(label in page for page in pages[1:]), label
+    assert measured["columns"]["2"] == 2
+
+
+def test_columns_kept_from_measuring_are_the_columns_weasyprint_would_lay_out(tmp_path: Path) -> None:
+    # typeset/columns.py keeps WeasyPrint's measured columns instead of laying them out again: same layout, less time.
+    script = ("import sys, pymupdf\n"
+              "from pathlib import Path\n"
+              "import mspress.typeset.columns as columns\n"
+              "if sys.argv[2] == 'off':\n"
+              "    columns.install = lambda: None\n"
+              "from mspress.cli import main\n"
+              "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
+              "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
+              "print(columns.kept)\n"
+              "for page in pdf:\n"
+              "    print([(round(c[2][0], 2), round(c[2][1], 2), c[0]) for t in page.get_texttrace() for c in t['chars']])\n")
+    outputs = {}
+    for mode in ("off", "on"):
+        root = tmp_path / mode
+        for name in ("manuscript", "references"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+        result = subprocess.run([sys.executable, "-c", script, str(root), mode], cwd=REPO, capture_output=True, text=True, check=True)
+        outputs[mode] = result.stdout.splitlines()
+    assert int(outputs["off"][1]) == 0 and int(outputs["on"][1]) >= 6  # most columns of pages 2-5
+    assert outputs["on"][2:] == outputs["off"][2:]
