@@ -1,6 +1,7 @@
 """Typed values passed between the stages: sources → citations → styles → transform → writers."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,16 +52,24 @@ class Journal:
 
     @property
     def first_page(self) -> int | None:
-        head = (self.pages or "").split("-")[0].strip()
-        return int(head) if head.isdigit() else None
+        """The first page ``pages`` (``187-192``, ``187``) gives, if it gives one."""
+        found = _FIRST_PAGE.match(self.pages or "")
+        return int(found[1]) if found else None
 
     @property
     def page_span(self) -> int | None:
         """How many pages ``pages`` (``187-192``) gives the article, if it gives a first and a last."""
-        ends = [part.strip() for part in (self.pages or "").replace("–", "-").split("-")]
-        if len(ends) == 2 and all(end.isdigit() for end in ends) and int(ends[1]) >= int(ends[0]):
-            return int(ends[1]) - int(ends[0]) + 1
+        found = _PAGES.fullmatch(self.pages or "")
+        if found and found[2] and int(found[2]) >= int(found[1]):
+            return int(found[2]) - int(found[1]) + 1
         return None
+
+
+_DASHES = "-‐‑‒–—~～"
+_PAGES = re.compile(rf"\s*([0-9]{{1,9}})\s*(?:[{_DASHES}]+\s*([0-9]{{1,9}})?\s*)?")
+"""``pages``: a first page, then maybe a dash or tilde and a last. ASCII digits only: ``str.isdigit`` takes ``²``,
+which ``int`` then refuses."""
+_FIRST_PAGE = re.compile(rf"\s*([0-9]{{1,9}})\s*(?:[{_DASHES}]|$)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,24 @@ Script = Literal["zh", "ja", "ko", "ru", "en"]
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 """Chinese characters (CJK unified and compatibility ideographs), as a regex class body."""
 CLOSING = frozenset("，。、；：？！）」』”’》〉】〕…")
+"""Chinese marks no line starts with."""
 OPENING = frozenset("（「『“‘《〈【〔")
+"""Chinese marks no line ends with."""
+QUOTES = frozenset("‘’“”")
+"""The curly quotes among them, which English text has too: between two Latin letters, ``’`` is an apostrophe."""
 
+
+def is_apostrophe(text: str, i: int) -> bool:
+    """Is ``text[i]`` a curly quote between two Latin letters or digits (``Hamilton’s``, ``rock’n’roll``)? Then it
+    is an English apostrophe, not a Chinese mark; a quote next to Chinese text stays one."""
+    return text[i] in QUOTES and 0 < i < len(text) - 1 and is_latin(text[i - 1]) and is_latin(text[i + 1])
+
+
+def latin_apostrophes(text: str) -> str:
+    """``text`` with each apostrophe (``is_apostrophe``) made ``'``: as long as ``text``, so indices still hold."""
+    if not QUOTES.intersection(text):
+        return text
+    return "".join("'" if is_apostrophe(text, i) else ch for i, ch in enumerate(text))
 
 
 @cache

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pymupdf
 import pytest
@@ -324,3 +325,104 @@ def test_columns_kept_from_measuring_are_the_columns_weasyprint_would_lay_out(tm
         outputs[mode] = result.stdout.splitlines()
     assert int(outputs["off"][1]) == 0 and int(outputs["on"][1]) >= 6  # most columns of pages 2-5
     assert outputs["on"][2:] == outputs["off"][2:]
+
+
+@pytest.mark.parametrize("journal", ["sichuan-mental-health", "default"])
+def test_a_figure_that_does_not_fit_goes_on_in_either_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             journal: str) -> None:
+    # A one-column page has no column boxes: its blocks are the flow's children, not obstacles that end the page.
+    gaps = []
+    for paragraphs in range(2, 12):
+        root = two_column_project(tmp_path / f"with-{paragraphs}", figure_after(paragraphs, total=20), journal)
+        with monkeypatch.context() as unplaced:
+            unplaced.setattr(floats, "MAX_LAYOUTS", 1)
+            if short_columns(build_pdf(root)):
+                gaps.append(paragraphs)
+        assert short_columns(build_pdf(root)) == [], paragraphs
+    assert gaps, "no place left a gap: the test no longer tries a figure that does not fit"
+
+
+def long_table(rows: int, wide: bool, columns: int = 3) -> str:
+    header = "| 组别 | 均值 | 标准差 |" + " P值 | 说明 | 另一列 | 第三列说明 |" * (columns > 3)
+    rule = "|---|---|---|" + "---|---|---|---|" * (columns > 3)
+    lines = [f"| 第{i}组 | {i * 3}.5 | {i * 2}.1 |" + f" 0.{i:02d} | 第{i}行的说明 | 另一列 | 第三列的较长内容 |" * (columns > 3)
+             for i in range(1, rows + 1)]
+    attributes = "#tbl:long .wide" if wide else "#tbl:long"
+    return (f"# 引言\n\n见@tbl:long。引用[@wang2020; @smith2019; @lee2018]。\n\n{PARAGRAPH}\n\n"
+            f"Table: 一个很长的表 {{{attributes}}}\n\n{header}\n{rule}\n" + "\n".join(lines) +
+            "\n\n注：这是表的注释，应当紧随表格出现。\n\n" + "".join(f"{PARAGRAPH}后文{i}。\n\n" for i in range(6)))
+
+
+@pytest.mark.parametrize(("wide", "columns"), [(False, 3), (True, 3), (False, 7)])
+def test_a_table_longer_than_a_page_keeps_its_caption_rows_note_and_the_text_after_it(tmp_path: Path, wide: bool,
+                                                                                        columns: int) -> None:
+    root = two_column_project(tmp_path / "long", long_table(89, wide, columns))
+    pages = [page.get_text() for page in pymupdf.open(build_pdf(root))]
+    rows = [len(re.findall(r"第\s*\d+\s*组", page)) for page in pages]
+    caption = next(number for number, page in enumerate(pages) if "一个很长的表" in page)
+    assert rows[caption] >= 5, rows  # the caption heads the table's first rows, not a page of its own
+    assert sum(rows) == 89, rows
+    note = next(number for number, page in enumerate(pages) if "注：这是表的注释" in page)
+    assert note == max(number for number, count in enumerate(rows) if count), rows  # under the last rows
+    assert all(f"后文{i}" in "".join(pages) for i in range(6))
+
+
+def test_a_table_cell_is_as_wide_as_its_mixed_chinese_and_latin_text(tmp_path: Path) -> None:
+    # The quarter-em between 第 and 10 is measured when the cell is sized, so 第10组 is not broken before 组.
+    root = two_column_project(tmp_path / "cells", long_table(12, wide=False))
+    text = "".join(page.get_text() for page in pymupdf.open(build_pdf(root)))
+    assert re.findall(r"第\s*1[0-2]\s*组", text) and not re.findall(r"第\s*1[0-2]\s*\n\s*组", text)
+
+
+def test_a_split_counts_the_characters_of_the_text_not_the_hyphens_the_layout_added() -> None:
+    from mspress.typeset import weasyprint_patch
+    from mspress.writers.pdf import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    weasyprint_patch.install()
+    words = ("Electroconvulsive neuromodulation interventions demonstrated considerable heterogeneity "
+             "characterizing randomized multicenter investigations internationally. ") * 4
+    html = (f'<html lang="en"><body><p style="width: 9em; hyphens: auto; text-align: justify; '
+            f'font: 10pt Liberation Serif" {floats.FLOW_ATTRIBUTE}="0">{words}</p></body></html>')
+    document = weasyprint.HTML(string=html).render()
+    paragraph = next(floats._flow_blocks(document.pages[0]._page_box, []))
+    lines = list(floats._lines(paragraph))
+    assert any(line.hyphenated for line in lines)
+    assert sum(line.characters for line in lines) == sum(1 for c in words if not c.isspace())
+
+
+def test_a_paragraph_that_begins_with_note_is_text_not_the_tables_note() -> None:
+    from xml.etree import ElementTree
+
+    table = ElementTree.Element("table")
+    for text, is_note in [("注：数据来自门诊。", True), ("Note: SD, standard deviation.", True),
+                          ("Note that the effect was larger in women.", False), ("注 意力缺陷患者另行分析。", False)]:
+        paragraph = ElementTree.Element("p")
+        paragraph.text = text
+        assert floats._is_table_note(paragraph, table) is is_note, text
+
+
+def test_text_brought_into_a_gap_brings_its_footnotes_and_takes_their_room() -> None:
+    landing = floats.Landing(pages=3, heights={"1": 200.0}, note_area=20.0)
+    landing.lines["1"] = [floats.Line(20.0, 30, False, page=1, notes=(30.0 if i == 2 else 0.0)) for i in range(10)]
+    landing.notes["1"] = (1, 30.0)
+    figure, paragraph = ElementTree.Element("figure"), ElementTree.Element("p")
+    blocks = {"0": figure, "1": paragraph}
+    # 130 pt of room on page 0: without the note six lines would fit; the note (30) and its area (20) leave four.
+    move = floats._filler("0", floats.Gap(0, 130.0), landing, ["0", "1"], blocks)
+    assert move == floats.Move("0", "1", 4 * 30)
+    # On the page the note already sits, it takes no more room.
+    move = floats._filler("0", floats.Gap(1, 130.0), landing, ["0", "1"], blocks)
+    assert move == floats.Move("0", "1", 6 * 30)
+
+
+def test_a_figure_taller_than_the_page_is_scaled_to_fit_with_its_caption(tmp_path: Path) -> None:
+    towering = TALL_FIGURE.replace("520", "2400").replace("500", "2380")
+    root = two_column_project(tmp_path / "towering", figure_after(2, total=6))
+    (root / "manuscript" / "figures" / "tall.svg").write_text(towering, encoding="utf-8")
+    document = pymupdf.open(build_pdf(root))
+    page = next(p for p in document if p.search_for("一幅高的示意图"))
+    drawing = max(page.get_drawings(), key=lambda d: d["rect"].height)["rect"]
+    caption = page.search_for("一幅高的示意图")[0]
+    assert drawing.height > page.rect.height / 2  # scaled, not shrunk to nothing
+    assert 0 < drawing.y0 and drawing.y1 < caption.y0 < page.rect.height

@@ -91,6 +91,13 @@ def labelled_equations(inlines: list[Any]) -> Iterator[tuple[Block, str]]:
             yield item, m.group(1)
 
 
+def find_label(text: str, label: str, start: int = 0) -> int:
+    """Where ``text`` defines ``label`` (the index of its ``#``), from ``start``; -1 if nowhere. The whole label
+    (``{#tbl:a}``, not ``{#tbl:ab}``), anywhere in its attribute block (``{.wide #tbl:a}``)."""
+    found = re.compile(r"\{[^{}\n]*?(?<=[{\s])#" + re.escape(label) + r"(?=[\s}])").search(text, start)
+    return -1 if found is None else found.end() - len(label) - 1
+
+
 class _LabelFinder:
     """Finds ``{#label`` definitions in a part's text, in order, so a repeated label gets its second place."""
 
@@ -100,9 +107,9 @@ class _LabelFinder:
     def find(self, label: str) -> Location | None:
         if not is_crossref(label):
             return None  # pandoc's automatic heading ids are not the author's labels
-        at = self.part.masked.find("#" + label, self.cursor)
+        at = find_label(self.part.masked, label, self.cursor)
         if at < 0:
-            at = self.part.masked.find("#" + label)
+            at = find_label(self.part.masked, label)
         self.cursor = max(self.cursor, at + 1)
         return Location.in_text(self.part.source.path, self.part.source.text, max(at - 1, 0))
 

@@ -1,6 +1,7 @@
 """``mspress build``: load → check → resolve → write. Orchestration only; nothing is written unless every check passes."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from mspress.model import Journal, Numbering
 from mspress.sources.bibtex import LibraryCache
 from mspress.sources.manuscript import ManuscriptFiles
 from mspress.sources.project import load_project
+from mspress.text import normalise
 from mspress.writers.output import write_all
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ def layout_warnings(settings: Settings, journal: Journal | None, printed: Typese
     for part, name in printed.widened_tables:
         path = Path("manuscript") / f"{part}.md"
         yield Diagnostic("wide-table", Severity.WARNING, f"table {name} is wider than a column, so it spans both: mark it "
-                         "{.wide} to say so, or narrow it (fewer or shorter columns)", _line_of(settings.root, path, "{#" + name, name))
+                         "{.wide} to say so, or narrow it (fewer or shorter columns)", _table_line(settings.root, path, name))
     span = journal.page_span if journal else None
     if span and printed.pages > span:
         yield Diagnostic("page-overrun", Severity.WARNING, f"the PDF has {printed.pages} pages and journal.pages gives {span} "
@@ -80,17 +82,60 @@ def layout_warnings(settings: Settings, journal: Journal | None, printed: Typese
 
 def _line_of(root: Path, path: Path, *needles: str) -> Location:
     """Where the first of ``needles`` found first appears in a project file (its first line if none is)."""
+    text = _project_text(root, path) or ""
+    for needle in filter(None, needles):
+        at = text.find(needle)
+        if at >= 0:
+            return Location.in_text(path, text, at)
+    return Location(path)
+
+
+_CAPTION = re.compile(r"^ {0,3}(?:[Tt]able)?:[ \t]+(?=\S)")
+"""A pandoc table caption's first line: ``: 表题`` or ``Table: 表题``."""
+_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}\s*$")
+
+
+def _table_line(root: Path, path: Path, name: str) -> Location:
+    """Where the author wrote the table ``printed.widened_tables`` names: the label ``name`` (``tbl:a``, the whole
+    label, anywhere in its attribute block), else the caption ``name`` prints (its number glued on: ``表3两组比较``)."""
+    from mspress.citations.labels import find_label
+    from mspress.sources.markdown import verbatim_spans
+
+    text = _project_text(root, path)
+    if text is None or not name:
+        return Location(path)
+    chars = list(text)
+    for start, end in verbatim_spans(text):  # not a label or caption in code or a comment
+        chars[start:end] = (ch if ch == "\n" else " " for ch in text[start:end])
+    masked = "".join(chars)
+    at = find_label(masked, name)
+    if at >= 0:
+        return Location.in_text(path, text, at)
+    printed = normalise(name)
+    best: tuple[int, int] | None = None  # (characters matched, offset)
+    offset = 0
+    for line in masked.split("\n"):
+        caption = _CAPTION.match(line)
+        if caption:
+            # Markup, citations and the like print otherwise: the longest start of the caption that the printed one holds.
+            written = normalise(_ATTRIBUTES.sub("", line[caption.end():]))
+            low, high = 0, len(written)
+            while low < high:  # a start the printed caption holds: each shorter start it holds too
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if written[:middle] in printed else (low, middle - 1)
+            if low and low >= min(len(written), 3) and (best is None or low > best[0]):
+                best = (low, offset + caption.end())
+        offset += len(line) + 1
+    return Location.in_text(path, text, best[1]) if best else Location(path)
+
+
+def _project_text(root: Path, path: Path) -> str | None:
     from mspress.sources.files import read_text
 
     try:
-        lines = read_text(root / path, root).splitlines()
+        return read_text(root / path, root)
     except (OSError, ManuscriptError, UnicodeDecodeError):
-        return Location(path)
-    for needle in filter(None, needles):
-        for number, line in enumerate(lines, 1):
-            if needle in line:
-                return Location(path, number, line.index(needle) + 1)
-    return Location(path)
+        return None
 
 
 def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:

@@ -17,7 +17,7 @@ from mspress.config import Labels
 from mspress.sources.figures import IMAGE_TYPES, MAX_IMAGE_BYTES, figure_path, figure_problem
 from mspress.sources.files import read_bytes
 from mspress.sources.markdown import VERBATIM_NODES
-from mspress.text import is_cjk, is_latin
+from mspress.text import QUOTES, is_cjk, is_latin
 from mspress.transform.ast import LINE_BREAK, Node, link, plain_text, span, text
 
 GLUED_MARKS = ("cite", "cite-inline")
@@ -139,17 +139,25 @@ def _after_label(items: list[Node], i: int, label: str, out: list[Node]) -> int:
 
 
 def drop_cjk_latin_spaces(items: list[Node]) -> list[Node]:
-    """Remove a typed space between Chinese and Latin text; the PDF and the browser space them alike."""
+    """Remove a typed space between Chinese and Latin text; the PDF and the browser space them alike. A curly quote
+    on a Latin word is English (``parents’ rights``, ``said ‘hello’``): its space stays."""
     out: list[Node] = []
     for i, item in enumerate(items):
         if item["t"] in ("Space", "SoftBreak") and 0 < i < len(items) - 1:
             left, right = items[i - 1], items[i + 1]
             if left["t"] == "Str" and right["t"] == "Str" and left["c"] and right["c"]:
                 a, b = left["c"][-1], right["c"][0]
-                if (is_cjk(a) and is_latin(b)) or (is_latin(a) and is_cjk(b)):
+                a_cjk = is_cjk(a) and not _quote_on_latin(a, left["c"][-2:-1])
+                b_cjk = is_cjk(b) and not _quote_on_latin(b, right["c"][1:2])
+                if (a_cjk and is_latin(b)) or (is_latin(a) and b_cjk):
                     continue
         out.append(item)
     return out
+
+
+def _quote_on_latin(quote: str, neighbour: str) -> bool:
+    """Is ``quote`` a curly quote attached to a Latin letter or digit (``neighbour``, maybe empty)?"""
+    return quote in QUOTES and neighbour != "" and is_latin(neighbour)
 
 
 def glue_citations(items: list[Node]) -> list[Node]:

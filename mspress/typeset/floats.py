@@ -54,6 +54,20 @@ class Column:
         return (self.used - self.top) / (self.bottom - self.top) if self.bottom > self.top else 1.0
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line of a paragraph as the layout set it."""
+
+    height: float
+    characters: int
+    """Characters other than spaces, as the document has them (not a hyphen the layout added)."""
+    hyphenated: bool
+    """Ends in a hyphen the layout added."""
+    page: int
+    notes: float = 0.0
+    """The height of the footnotes called in the line: they go where the line goes."""
+
+
 @dataclass
 class Landing:
     """Where the blocks of the body landed."""
@@ -61,8 +75,14 @@ class Landing:
     columns: list[Column] = field(default_factory=list)
     heights: dict[str, float] = field(default_factory=dict)
     """Each block's height, summed over its pieces (a paragraph split across columns)."""
-    lines: dict[str, list[tuple[float, int, bool]]] = field(default_factory=dict)
-    """Each paragraph's lines: (height, characters other than spaces, ends in a hyphen the layout added)."""
+    lines: dict[str, list[Line]] = field(default_factory=dict)
+    """Each paragraph's lines."""
+    notes: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """Each block's first page, and the height of the footnotes it calls."""
+    note_pages: set[int] = field(default_factory=set)
+    """Pages that have footnotes."""
+    note_area: float = 0.0
+    """What a page's footnote area takes besides its footnotes (rule, margin), where one was seen."""
     too_wide: list[str] = field(default_factory=list)
     """Tables wider than their column."""
     spanning: dict[str, tuple[int, bool]] = field(default_factory=dict)
@@ -174,7 +194,8 @@ def _table_block(table: ElementTree.Element, note: ElementTree.Element | None) -
     return block
 
 
-TABLE_NOTE = ("注：", "注:", "注 ", "Note:", "Notes:", "Note ")
+TABLE_NOTE = ("注：", "注:", "Note:", "Notes:")
+"""How a table's note begins; a paragraph that merely starts with 注 or Note is text."""
 
 
 def _is_table_note(element: ElementTree.Element, before: ElementTree.Element | None) -> bool:
@@ -292,7 +313,7 @@ def _next_move(landing: Landing, order: list[str], placement: Placement, blocks:
         before = landing.columns[index - 1]
         if before.fill >= MIN_FILL or before.used <= before.top or before.cut or before.page == landing.pages - 1:
             continue
-        move = _filler(key, before.bottom - before.used, landing, order, blocks)
+        move = _filler(key, Gap(before.page, before.bottom - before.used), landing, order, blocks)
         if move is not None:
             return move
     for key, (page, opens) in landing.spanning.items():
@@ -301,39 +322,64 @@ def _next_move(landing: Landing, order: list[str], placement: Placement, blocks:
         previous = [c for c in landing.columns if c.page == page - 1 and not c.cut and c.used > c.top]
         if previous and min(c.fill for c in previous) < MIN_FILL:
             # The text after a page-wide float fills what the page before left in each of its columns.
-            move = _filler(key, sum(c.bottom - c.used for c in previous), landing, order, blocks, split=False)
+            gap = Gap(page - 1, sum(c.bottom - c.used for c in previous))
+            move = _filler(key, gap, landing, order, blocks, split=False)
             if move is not None:
                 return move
     return None
 
 
-def _filler(key: str, gap: float, landing: Landing, order: list[str], blocks: dict[str, ElementTree.Element],
+@dataclass
+class Gap:
+    """Room left at the foot of a column (or in all the columns of a page) on ``page``, filled by the text after a
+    float."""
+
+    page: int
+    room: float
+    filled: float = 0.0
+    notes: bool = False
+    """Footnotes were brought to the page: its footnote area is made, with its rule."""
+
+    def takes(self, height: float, landing: Landing, page: int, notes: float) -> bool:
+        """Would text of ``height`` from ``page``, calling footnotes of height ``notes``, fit? If so it is taken.
+        Footnotes called from another page come along and take room at the page's foot."""
+        extra = 0.0
+        if notes and page != self.page:
+            extra = notes
+            if self.page not in landing.note_pages and not self.notes:
+                extra += landing.note_area
+        if self.filled + height + extra > self.room:
+            return False
+        self.filled += height + extra
+        self.notes = self.notes or bool(extra)
+        return True
+
+
+def _filler(key: str, gap: Gap, landing: Landing, order: list[str], blocks: dict[str, ElementTree.Element],
             split: bool = True) -> Move | None:
     """Where the float goes to let the text after it fill ``gap``: after the whole blocks that fit, or inside the
     paragraph that reaches the gap's end. Never right after a heading, never past another float or a wide block."""
-    filled, last = 0.0, None
+    last = None
     for following in order[order.index(key) + 1:]:
         element = blocks[following]
         if _is_float(element) or _is_wide(element) or following not in landing.heights:
             break
-        height = landing.heights[following]
-        if filled + height <= gap:
-            filled += height
+        page, notes = landing.notes.get(following, (gap.page, 0.0))
+        if gap.takes(landing.heights[following], landing, page, notes):
             if element.tag not in HEADINGS:
                 last = following
             continue
         lines = landing.lines.get(following, [])
         if split and element.tag == "p" and len(lines) >= 2 * MIN_LINES:
             # The most lines that fit, leaving two on each side, and not ending in a hyphen the layout added.
-            taken, fitting = 0.0, 0
-            for number, (line_height, _, hyphenated) in enumerate(lines, 1):
-                taken += line_height
-                if filled + taken > gap:
+            fitting = 0
+            for number, line in enumerate(lines, 1):
+                if not gap.takes(line.height, landing, line.page, line.notes):
                     break
-                if not hyphenated and MIN_LINES <= number <= len(lines) - MIN_LINES:
+                if not line.hyphenated and MIN_LINES <= number <= len(lines) - MIN_LINES:
                     fitting = number
             if fitting:
-                return Move(key, following, sum(count for _, count, _ in lines[:fitting]))
+                return Move(key, following, sum(line.characters for line in lines[:fitting]))
         break
     return Move(key, last) if last is not None else None
 
@@ -346,6 +392,7 @@ def _landing(document: Any) -> Landing:
     """The columns of each page in reading order — a column cut by a page-wide block is one column above it and
     another below — and the blocks in them."""
     landing = Landing(pages=len(document.pages))
+    note_heights = _note_heights(document, landing)
     for number, page in enumerate(document.pages):
         box = page._page_box
         bottom = box.content_box_y() + box.height
@@ -353,37 +400,69 @@ def _landing(document: Any) -> Landing:
             if type(child).__name__ == "FootnoteAreaBox" and child.children:
                 bottom = min(bottom, child.position_y)
         flows = list(_flows(box))
-        column_boxes = [c for flow in flows for c in flow.children if getattr(c, "element", None) is flow.element]
+        columns_of = {id(flow): [c for c in flow.children if getattr(c, "element", None) is flow.element] for flow in flows}
+        # Page-wide blocks are the children of a flow set in columns that are not its columns; a flow in one column
+        # has its blocks as children.
+        spanning = [c for flow in flows if columns_of[id(flow)] for c in flow.children if c not in columns_of[id(flow)]]
         # What a column may not reach: a page-wide block, a later band of columns, another flow below it.
-        obstacles = [c.position_y for flow in flows for c in flow.children if c not in column_boxes]
-        obstacles += [c.position_y for c in column_boxes] + [flow.position_y for flow in flows]
+        obstacles = [c.position_y for c in spanning] + [flow.position_y for flow in flows]
+        obstacles += [c.position_y for flow in flows for c in columns_of[id(flow)]]
         page_top = min((flow.position_y for flow in flows), default=0.0)
+        for child in spanning:
+            key = getattr(child, "element", None) is not None and child.element.get(FLOW_ATTRIBUTE)
+            if key:
+                landing.spanning.setdefault(key, (number, child.position_y <= page_top + 2 and number > 0))
+                landing.heights[key] = landing.heights.get(key, 0.0) + child.margin_height()
+                _add_notes(landing, key, number, _called_notes(child, note_heights))
         for flow in flows:
-            for child in flow.children:
-                key = getattr(child, "element", None) is not None and child.element.get(FLOW_ATTRIBUTE)
-                if key and child not in column_boxes:
-                    landing.spanning.setdefault(key, (number, child.position_y <= page_top + 2 and number > 0))
-                    landing.heights[key] = landing.heights.get(key, 0.0) + child.margin_height()
-            columns = [c for c in flow.children if getattr(c, "element", None) is flow.element] or [flow]
+            columns = columns_of[id(flow)] or [flow]
             for column_box in columns:
                 top = column_box.position_y
                 end = min([bottom, *(y for y in obstacles if y > top + 1)])
                 column = Column(number, top, end, used=top, cut=end < bottom - 1)
                 landing.columns.append(column)
                 for child in column_box.children:
-                    if child.is_in_normal_flow():
+                    if child.is_in_normal_flow() and child not in spanning:
                         column.used = max(column.used, child.position_y + child.margin_height() - child.margin_bottom)
-                for block in _flow_blocks(column_box):
+                for block in _flow_blocks(column_box, spanning):
                     key = block.element.get(FLOW_ATTRIBUTE)
                     if column.first is None:
                         column.first = key
                     landing.heights[key] = landing.heights.get(key, 0.0) + block.margin_height()
+                    _add_notes(landing, key, number, _called_notes(block, note_heights))
                     if block.element.tag == "p":
-                        landing.lines.setdefault(key, []).extend(_lines(block))
+                        landing.lines.setdefault(key, []).extend(_lines(block, number, note_heights))
                     if (_is_float(block.element) and block.element.tag == "div" and len(columns) > 1
                             and key not in landing.too_wide and _too_wide(block, column_box.width)):
                         landing.too_wide.append(key)
     return landing
+
+
+def _note_heights(document: Any, landing: Landing) -> dict[int, float]:
+    """The height of each footnote, by its element's id(); the pages that have footnotes, and what a footnote area
+    takes besides its footnotes."""
+    heights: dict[int, float] = {}
+    for number, page in enumerate(document.pages):
+        for area in page._page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox" or not area.children:
+                continue
+            landing.note_pages.add(number)
+            for note in area.children:
+                heights[id(note.element)] = heights.get(id(note.element), 0.0) + note.margin_height()
+            landing.note_area = max(landing.note_area, area.margin_height() - sum(n.margin_height() for n in area.children))
+    return heights
+
+
+def _called_notes(box: Any, note_heights: dict[int, float]) -> float:
+    """The height of the footnotes whose calls are in ``box``."""
+    if (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
+        return note_heights.get(id(box.element), 0.0)
+    return sum(_called_notes(child, note_heights) for child in getattr(box, "children", ()))
+
+
+def _add_notes(landing: Landing, key: str, page: int, height: float) -> None:
+    first, total = landing.notes.get(key, (page, 0.0))
+    landing.notes[key] = (first, total + height)
 
 
 SQUEEZED_LINES, SQUEEZED_CHARACTERS = 3, 3
@@ -395,7 +474,7 @@ def _too_wide(block: Any, width: float) -> bool:
     if max((child.margin_width() for child in block.children), default=0) > width + 1:
         return True
     for cell in _descendants(block, "TableCellBox"):
-        counts = [count for _, count, _ in _lines(cell)]
+        counts = [line.characters for line in _lines(cell)]
         if len(counts) >= SQUEEZED_LINES and sum(counts) / len(counts) < SQUEEZED_CHARACTERS:
             return True
     return False
@@ -409,13 +488,16 @@ def _descendants(box: Any, kind: str) -> Iterator[Any]:
             yield from _descendants(child, kind)
 
 
-def _lines(paragraph: Any) -> Iterator[tuple[float, int, bool]]:
+def _lines(paragraph: Any, page: int = 0, note_heights: dict[int, float] | None = None) -> Iterator[Line]:
     for line in paragraph.children:
         if type(line).__name__ != "LineBox":
             continue
-        text = "".join(_texts(line))
+        text = "".join(_texts(line)).rstrip()
         hyphen = line.style["hyphenate_character"]
-        yield line.margin_height(), sum(1 for c in text if not c.isspace()), bool(hyphen) and text.rstrip().endswith(hyphen)
+        hyphenated = bool(hyphen) and text.endswith(hyphen)
+        characters = sum(1 for c in text if not c.isspace()) - (len(hyphen.strip()) if hyphenated else 0)
+        notes = _called_notes(line, note_heights) if note_heights else 0.0
+        yield Line(line.margin_height(), characters, hyphenated, page, notes)
 
 
 def _texts(box: Any) -> Iterator[str]:
@@ -440,11 +522,13 @@ def _flows(box: Any) -> Iterator[Any]:
             yield from _flows(child)
 
 
-def _flow_blocks(box: Any) -> Iterator[Any]:
-    """The boxes of numbered blocks inside ``box``, in order."""
+def _flow_blocks(box: Any, spanning: list[Any]) -> Iterator[Any]:
+    """The boxes of numbered blocks inside ``box``, in order, but for the page-wide ones."""
     for child in getattr(box, "children", ()):
         element = getattr(child, "element", None)
+        if child in spanning:
+            continue
         if element is not None and element.get(FLOW_ATTRIBUTE) is not None and child.element_tag == element.tag:
             yield child
         elif not type(child).__name__.startswith(("Line", "Text", "Inline")):
-            yield from _flow_blocks(child)
+            yield from _flow_blocks(child, spanning)

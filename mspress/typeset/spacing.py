@@ -8,7 +8,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from mspress.text import CLOSING, OPENING, has_cjk, is_cjk, is_latin
+from mspress.text import CLOSING, OPENING, has_cjk, is_cjk, is_latin, latin_apostrophes
 
 NO_SPLIT = set("—…")
 AUTOSPACE_EM = 0.25
@@ -45,7 +45,8 @@ _ANY_LATIN = re.compile(r"[^\W_]", re.ASCII)
 
 @lru_cache(maxsize=8192)
 def stretch_positions(text: str) -> tuple[int, ...]:
-    """Indices ``i`` (≥ 1) whose gap before them may be widened."""
+    """Indices ``i`` (≥ 1) whose gap before them may be widened. An apostrophe is Latin (``Hamilton’s``)."""
+    text = latin_apostrophes(text)
     if not has_cjk(text):
         return ()
     return tuple(i for i in range(1, len(text)) if stretchable(text[i - 1], text[i]))
@@ -68,7 +69,8 @@ def space_positions(text: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=8192)
 def track_positions(text: str) -> tuple[int, ...]:
-    """Indices ``i`` (≥ 1) inside Latin words: ``trackable``."""
+    """Indices ``i`` (≥ 1) inside Latin words (an apostrophe is in its word): ``trackable``."""
+    text = latin_apostrophes(text)
     return tuple(i for i in range(1, len(text)) if trackable(text[i - 1], text[i]))
 
 
@@ -89,9 +91,11 @@ def _has_latin(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def shared_mark_runs(text: str) -> tuple[tuple[int, int], ...]:
-    """``(start, end)`` character ranges of ``SHARED_MARKS`` runs (``“``, ``……``, ``——``)."""
+    """``(start, end)`` character ranges of ``SHARED_MARKS`` runs (``“``, ``……``, ``——``); not an apostrophe, which
+    is the Latin font's (``Hamilton’s``)."""
     if text.isascii():
         return ()
+    text = latin_apostrophes(text)
     runs: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
         if ch in SHARED_MARKS:

@@ -58,7 +58,7 @@ def install() -> None:
     if _installed:
         return
     import weasyprint
-    from weasyprint.layout import inline
+    from weasyprint.layout import inline, preferred
     from weasyprint.text import line_break
     from weasyprint.text.ffi import ffi
 
@@ -67,6 +67,7 @@ def install() -> None:
             f"mspress's Chinese justification patches WeasyPrint {PATCHED_VERSION}, but {weasyprint.__version__} is "
             f"installed: pin weasyprint=={PATCHED_VERSION} or port mspress/typeset/weasyprint_patch.py")
     set_text, reactivate, text_align = line_break.Layout.set_text, line_break.Layout.reactivate, inline.text_align
+    split_first_line = preferred.split_first_line
     # WeasyPrint's Pango bindings do not declare it; the library has it since Pango 1.0.
     ffi.cdef("PangoAttribute * pango_attr_family_new (const char *family);", override=True)
 
@@ -83,6 +84,10 @@ def install() -> None:
         if thousandths:
             _widen_glyphs(self, thousandths)
 
+    def patched_intrinsic_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
+        layout, length, resume_index, width, height, baseline = split_first_line(text, style, *args, **kwargs)
+        return layout, length, resume_index, width + _edge_reserve(text, length, style), height, baseline
+
     def patched_text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
         if line.style["text_align_all"] != "justify" or last:
             _autospace_only(context, line, available_width - line.width)
@@ -92,6 +97,7 @@ def install() -> None:
     line_break.Layout.reactivate = patched_reactivate
     line_break.pyphen = hyphenation.HyphenationLanguages(line_break.pyphen)
     inline.text_align = patched_text_align
+    preferred.split_first_line = patched_intrinsic_line
     inline.justify_line = _justify_line
     _installed = True
 
@@ -366,24 +372,46 @@ def _reserve_autospace(layout: Any) -> None:
     two characters around a boundary adds a quarter-em in all; where it lands does not matter,
     because drawing replaces it with the exact gap.
     """
-    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+    from weasyprint.text.ffi import ffi, pango
 
     text = layout.text
     boundaries = spacing.autospace_positions(text) if text else []
     if not boundaries:
         return
-    letter = layout.style["letter_spacing"]
-    base = 0.0 if letter == "normal" else float(letter)
-    half = spacing.AUTOSPACE_EM * layout.style["font_size"] / 2
+    units = _reserve_units(layout.style)
     attr_list = pango.pango_layout_get_attributes(layout.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     starts = _byte_by_char_index(text)
     for k in boundaries:
-        attr = pango.pango_attr_letter_spacing_new(int(round((base + half) * TO_UNITS)) | 1)
+        attr = pango.pango_attr_letter_spacing_new(units)
         attr.start_index, attr.end_index = starts[k - 1], starts[k + 1]
         pango.pango_attr_list_change(attr_list, attr)
     pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+def _reserve_units(style: Any) -> int:
+    """The letter spacing (Pango units) of the two characters around a boundary: half a quarter-em each."""
+    from weasyprint.text.ffi import TO_UNITS
+
+    letter = style["letter_spacing"]
+    base = 0.0 if letter == "normal" else float(letter)
+    return int(round((base + spacing.AUTOSPACE_EM * style["font_size"] / 2) * TO_UNITS)) | 1
+
+
+def _edge_reserve(text: str, length: int, style: Any) -> float:
+    """What Pango leaves out of a line's width but counts when it breaks lines: the reserve's letter spacing before
+    the line's first character and after its last. Added to the widths a box is sized by (a table cell, an
+    inline block), else a cell sized to ``第10组`` breaks it before ``组``."""
+    from weasyprint.text.ffi import TO_UNITS
+
+    boundaries = spacing.autospace_positions(text) if text else ()
+    if not boundaries:
+        return 0.0
+    end = len(text.encode()[:length].decode(errors="ignore").rstrip(" "))
+    edges = (1 in boundaries) + (end - 1 in boundaries or end in boundaries)
+    # Pango puts half a character's letter spacing on each side of it.
+    return edges * (_reserve_units(style) / 2 + 1) / TO_UNITS if end else 0.0
 
 
 def _squeeze_punctuation(layout: Any) -> None:

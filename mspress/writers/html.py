@@ -26,7 +26,7 @@ from mspress import pandoc
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
-from mspress.text import is_cjk
+from mspress.text import QUOTES, is_apostrophe, is_cjk
 from mspress.transform.ast import Node, clone, div, link, plain_text, text
 from mspress.transform.document import ResolvedDocument
 from mspress.typeset.breaks import breakable_urls
@@ -247,19 +247,56 @@ def _environment(template_dirs: tuple[Path, ...], root: Path) -> SandboxedEnviro
     return env
 
 
-def width_em(value: object) -> float:
-    """About how wide ``value`` sets, in em: a Chinese character or full-width mark 1, anything else ½."""
-    return sum(1.0 if is_cjk(c) or unicodedata.east_asian_width(c) in "FW" else 0.5 for c in str(value))
+_EM = {ch: em for em, chars in (
+    (0.19, "'"), (0.26, "|"), (0.28, " \u00a0,./:;\\ijlt"), (0.33, "!()-I[]`fr"), (0.41, '"'), (0.48, "^{}"), (0.5, "*Jcksvxyz"),
+    (0.56, "#$0123456789?_abdeghnopqu–"), (0.58, "+<=>~"), (0.61, "FLTZ"), (0.67, "BEPS"), (0.72, "ACDHKNRUVXYw"), (0.78, "&GOQ"),
+    (0.83, "m"), (0.89, "%M"), (0.94, "W"), (1.0, "—"), (1.02, "@"),
+) for ch in chars}
+"""Advance widths in em, the wider of Liberation Serif's and Liberation Sans's (the running heads' face): capitals
+0.6–0.95, lower case and digits about ½, narrow letters and marks less."""
+_APOSTROPHE_EM = 0.33
 
 
-def fit_line(value: object, room_em: float) -> str:
+@functools.lru_cache(maxsize=4096)
+def _char_em(ch: str) -> float:
+    known = _EM.get(ch)
+    if known is not None:
+        return known
+    if is_cjk(ch) or unicodedata.east_asian_width(ch) in "FW":
+        return 1.0
+    if unicodedata.combining(ch):
+        return 0.0
+    base = unicodedata.normalize("NFD", ch)[0]  # é as e, Å as A
+    if base in _EM:
+        return _EM[base]
+    return 0.72 if ch.isupper() else 0.56
+
+
+def _widths(text: str, word_spacing: float) -> list[float]:
+    # An apostrophe (Hamilton’s) is the Latin font's; other curly quotes count as full-width marks.
+    return [_APOSTROPHE_EM if ch in QUOTES and is_apostrophe(text, i) else _char_em(ch) + (word_spacing if ch == " " else 0.0)
+            for i, ch in enumerate(text)]
+
+
+def width_em(value: object, word_spacing: float = 0.0) -> float:
+    """About how wide ``value`` sets, in em: a Chinese character or full-width mark 1, a Latin capital about 0.7, a
+    lower-case letter or digit about ½ (``_EM``); ``word_spacing`` (em) is added to each space, as CSS adds it."""
+    return sum(_widths(str(value), word_spacing))
+
+
+def fit_line(value: object, room_em: float, word_spacing: float = 0.0) -> str:
     """``value`` as it is if it fits in ``room_em``, else cut with an ellipsis so that it does (a running head)."""
     text = str(value.unescape() if hasattr(value, "unescape") else value)
-    if width_em(text) <= room_em:
+    widths = _widths(text, word_spacing)
+    if sum(widths) <= room_em:
         return text
-    while text and width_em(text) + 1 > room_em:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    room, used, end = room_em - _char_em("…"), 0.0, 0
+    for width in widths:  # each width once: a long name costs no more than its length
+        if used + width > room:
+            break
+        used += width
+        end += 1
+    return text[:end].rstrip() + "…"
 
 
 def css_string(value: object) -> Any:

@@ -72,6 +72,16 @@ def pdf_bytes(html: str, base: Path) -> bytes:
 def _described(block: Any) -> tuple[str, str]:
     """The part a table's block is in and how the author names the table: its label, else its caption."""
     tables = list(block.iter("table"))
-    captions = ["".join(element.itertext()).strip() for element in block.iter("caption")]
+    captions = [_first_line(element) for element in block.iter("caption")]
     label = tables[0].get("id") if tables else None
     return block.get(PART_ATTRIBUTE) or "", label or (captions[0] if captions else "")
+
+
+def _first_line(element: Any) -> str:
+    """An element's text up to its first line break: a bilingual caption's first line, for a one-line message."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            break
+        parts += [*child.itertext(), child.tail or ""]
+    return " ".join("".join(parts).split())
