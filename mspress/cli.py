@@ -1,4 +1,4 @@
-"""Command line: ``mspress [build] [-C DIR]``, ``check [PATH]``, ``refs FILE``, ``new DIR``, ``preview``, ``import FILE``.
+"""Command line: ``mspress [build] [-C DIR]``, ``build DIR… [-j N]``, ``check [PATH]``, ``refs FILE``, ``new DIR``, ``preview``, ``import FILE``.
 
 Every command exits with one of ``errors.ExitCode``: 0 done; 1 the manuscript (or checked file) has errors —
 or, for ``check --strict``, warnings; 2 the command line, the configuration or the input could not be used.
@@ -31,6 +31,10 @@ def parser(prog: str = "mspress") -> argparse.ArgumentParser:
         cmd.add_argument("--style", choices=STYLES, default=default, help="reference style (overrides the journal's)")
         cmd.add_argument("--format", dest="formats", action="append", choices=BUILD_FORMATS, default=default,
                          help="write this format (repeatable; default: the profile's formats, html and pdf unless it adds docx)")
+    b.add_argument("projects", nargs="*", type=Path, metavar="DIR", help="project directories to build, several at once (a "
+                   "journal's issue): each as build -C DIR would, one summary at the end")
+    b.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="with several DIRs: build N at a time (default: the number of cores)")
     r = sub.add_parser("refs", help="format every entry of a BibTeX or CSL-JSON file to GB/T 7714 (or the journal's CSL style)",
                        description="Format every entry of a BibTeX or CSL-JSON file, in file order (an author-date CSL style sorts them "
                        "its own way). The journal profile of the project in the current directory (or -C DIR) applies: its GB/T 7714 "
@@ -99,6 +103,16 @@ UNREADABLE_MANUSCRIPTS = {
 }
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs (1 or more)")
+    return number
+
+
 def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
     cmd.add_argument("-C", dest="directory", default=default, metavar="DIR", help="project directory (default: the current one)")
     cmd.add_argument("--journal", default=default, metavar="NAME",
@@ -140,7 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         return new_project(args.target, args.journal, out=print)
     if command == "import":
         return _import(args)
-    root = Path(getattr(args, "directory", None) or ".")
+    projects = getattr(args, "projects", None) or []
+    root = Path(getattr(args, "directory", None) or (projects[0] if len(projects) == 1 else "."))
     if not root.is_dir():
         print(f"{root}: error: no such project directory", file=sys.stderr)
         return ExitCode.UNUSABLE
@@ -153,6 +168,15 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args, root, journal)
     if command == "refs":
         return _refs(args, root, journal)
+    projects = getattr(args, "projects", None) or []
+    if projects and getattr(args, "directory", None):
+        print("mspress build: error: give project directories as DIR… or one with -C DIR, not both", file=sys.stderr)
+        return ExitCode.UNUSABLE
+    if len(projects) > 1:
+        from mspress.commands.batch import build_many, default_jobs
+
+        return build_many(projects, journal, args.style, tuple(args.formats or ()), args.jobs or default_jobs(), out=_say,
+                          err=_complain)
     return _build(root, journal, args.style, tuple(args.formats or ()))
 
 

@@ -426,3 +426,34 @@ def test_a_figure_taller_than_the_page_is_scaled_to_fit_with_its_caption(tmp_pat
     caption = page.search_for("一幅高的示意图")[0]
     assert drawing.height > page.rect.height / 2  # scaled, not shrunk to nothing
     assert 0 < drawing.y0 and drawing.y1 < caption.y0 < page.rect.height
+
+
+def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_make_them(tmp_path: Path) -> None:
+    # typeset/relayout.py starts the next layout at the page the move changes: the same pages, fewer laid out.
+    script = ("import sys, pymupdf\n"
+              "from pathlib import Path\n"
+              "from mspress.typeset import relayout\n"
+              "kept = []\n"
+              "render = relayout.Renderer.render\n"
+              "def counting(self, html, from_page=0):\n"
+              "    document = render(self, html, from_page if sys.argv[2] == 'on' else 0)\n"
+              "    kept.append(self.kept_pages)\n"
+              "    return document\n"
+              "relayout.Renderer.render = counting\n"
+              "from mspress.cli import main\n"
+              "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
+              "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
+              "print(max(kept), len(kept))\n"
+              "print(pdf.get_toc())\n"
+              "for page in pdf:\n"
+              "    print([(round(c[2][0], 2), round(c[2][1], 2), c[0]) for t in page.get_texttrace() for c in t['chars']])\n"
+              "    print([(d['rect'], d['type']) for d in page.get_drawings()], [(l['from'], l.get('uri')) for l in page.get_links()])\n")
+    outputs = {}
+    for mode in ("off", "on"):
+        root = two_column_project(tmp_path / mode, figure_after(14, total=26))
+        result = subprocess.run([sys.executable, "-c", script, str(root), mode], cwd=REPO, capture_output=True, text=True, check=True)
+        outputs[mode] = result.stdout.splitlines()
+    kept, layouts = map(int, outputs["on"][1].split())
+    assert layouts >= 2 and kept >= 1, outputs["on"][1]  # the figure moved, and the page before the move was kept
+    assert outputs["off"][1].split()[0] == "0"
+    assert outputs["on"][2:] == outputs["off"][2:]

@@ -89,6 +89,12 @@ class Landing:
     """Page-wide blocks: their page, and whether they open it."""
     pages: int = 0
 
+    def page_before(self, key: int) -> int:
+        """The page before the first page block ``key`` or a later one lands on: the first page a change there may
+        alter (the gap the text after a moved float fills ends the page before the float's)."""
+        pages = [page for block, (page, _) in self.notes.items() if int(block) >= key]
+        return max(0, min(pages, default=0) - 1)
+
     def shortfall(self) -> tuple[int, float]:
         """How many columns before the last page end under ``MIN_FILL``, and by how much in all."""
         short = [MIN_FILL - c.fill for c in self.columns if c.page < self.pages - 1 and c.fill < MIN_FILL and not c.cut]
@@ -112,16 +118,17 @@ class Placement:
     widened: list[str] = field(default_factory=list)
 
 
-def place_floats(parse: Callable[[], Any], render: Callable[[Any], Any]) -> tuple[Any, list[ElementTree.Element]]:
+def place_floats(parse: Callable[[], Any], render: Callable[[Any, int], Any]) -> tuple[Any, list[ElementTree.Element]]:
     """The rendered document with its floats placed, and the blocks of the tables made page-wide. ``parse`` gives a fresh
-    ``weasyprint.HTML``; ``render`` lays it out."""
+    ``weasyprint.HTML``; ``render`` lays it out, told the first page that may differ from its previous layout."""
     placement = Placement()
     best: tuple[tuple[int, int, float], Any, list[ElementTree.Element]] | None = None
+    changed_page = 0
     for attempt in range(MAX_LAYOUTS):
         html = parse()
         blocks = _number_blocks(html.etree_element)
         _apply(placement, blocks, html.etree_element)
-        document = render(html)
+        document = render(html, changed_page)
         landing = _landing(document)
         widen = [key for key in landing.too_wide if key not in placement.widened]
         count, deficit = landing.shortfall()
@@ -138,6 +145,7 @@ def place_floats(parse: Callable[[], Any], render: Callable[[Any], Any]) -> tupl
         placement.widened += widen
         if move is not None:
             placement.moves.append(move)
+        changed_page = landing.page_before(min(int(key) for key in [*widen, *([move.float] if move else [])]))
     assert best is not None
     return best[1], best[2]
 

@@ -25,7 +25,7 @@ def typeset(html: str, base: Path) -> TypesetPdf:
     weasyprint = import_weasyprint()
     from weasyprint.urls import URLFetcher
 
-    from mspress.typeset import columns, weasyprint_patch
+    from mspress.typeset import columns, relayout, weasyprint_patch
 
     weasyprint_patch.install()
     columns.install()
@@ -37,7 +37,8 @@ def typeset(html: str, base: Path) -> TypesetPdf:
     def parse() -> Any:
         return weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher)
 
-    document, widened = place_floats(parse, lambda page: page.render())
+    # Each layout after the first starts where the moves begin, the pages before kept (typeset/relayout.py).
+    document, widened = place_floats(parse, relayout.Renderer().render)
     # Tagged: headings, paragraphs, lists, tables and figures marked up for screen readers and reflow.
     pdf = document.write_pdf(pdf_tags=True) or b""
     return TypesetPdf(pdf, len(document.pages), tuple(_described(block) for block in widened))
