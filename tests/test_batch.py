@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 from mspress.commands import batch, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
 Cli = Callable[..., tuple[int, str, str]]
 
 
@@ -106,3 +110,56 @@ def test_one_dir_is_the_same_as_dash_c(tmp_path: Path, cli: Cli, monkeypatch: py
     code, out, err = cli("build", "a01", "--format", "html")
     assert code == 0 and "built" not in out + err
     assert out.strip() == f"wrote {Path('a01') / 'output' / 'manuscript.html'}"
+
+
+def test_a_killed_worker_fails_only_its_project(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = issue(tmp_path, 5)
+    real = build.build
+
+    def dying(settings, *args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        if settings.root.name == "a02":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(settings, *args, **kwargs)
+
+    monkeypatch.setattr(build, "build", dying)
+    code, out, err = cli("build", *names, "-j", "2", "--format", "html")
+    assert code == 2
+    assert "a02: error: the build's process was killed" in err and "failed: a02 (not built)" in err
+    assert "built 4 of 5 projects" in err
+    assert all((tmp_path / name / "output" / "manuscript.html").is_file() for name in names if name != "a02")
+
+
+def test_ctrl_c_stops_the_issue_at_once(tmp_path: Path) -> None:
+    names = issue(tmp_path, 6)
+    script = ("import sys, time\n"
+              "from mspress.commands import build\n"
+              "real = build.build\n"
+              "def slow(settings, *args, **kwargs):\n"
+              "    time.sleep(3)\n"
+              "    return real(settings, *args, **kwargs)\n"
+              "build.build = slow\n"
+              "from mspress.cli import main\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+    start = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", script, "build", *names, "-j", "2", "--format", "html"], cwd=tmp_path,
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGINT)  # as the terminal sends it: to every process of the command
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in err
+    assert time.monotonic() - start < 3
+    time.sleep(3)  # a worker left running would write its project by now
+    assert not any((tmp_path / name / "output").exists() for name in names)
+
+
+def test_paths_already_seen_from_here_are_not_prefixed_again(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = issue(tmp_path / "issue", 2)
+    (tmp_path / "issue" / "a01" / "output" / "manuscript.html").mkdir(parents=True)  # cannot be written
+    code, _, err = cli("build", *[f"issue/{name}" for name in names], "issue/a02/", "-j", "2", "--format", "html")
+    assert code != 0
+    assert "issue/a01/output/manuscript.html:1:1: error:" in err and "issue/a01/issue/a01" not in err, err
+    assert "built 1 of 2 projects" in err  # issue/a02 and issue/a02/ are one project

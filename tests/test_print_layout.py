@@ -457,3 +457,15 @@ def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_
     assert layouts >= 2 and kept >= 1, outputs["on"][1]  # the figure moved, and the page before the move was kept
     assert outputs["off"][1].split()[0] == "0"
     assert outputs["on"][2:] == outputs["off"][2:]
+
+
+def test_no_page_is_kept_when_the_page_uses_running_elements(tmp_path: Path) -> None:
+    # A running element is registered while its page is laid out: a kept page would drop it from every page.
+    root = two_column_project(tmp_path / "running", figure_after(15, total=26))
+    (root / "templates").mkdir()
+    css = (REPO / "mspress" / "templates" / "print.css").read_text(encoding="utf-8")
+    (root / "templates" / "print.css").write_text(css + "\n.front-en .title { position: running(entitle); }\n"
+                                                  "@page { @bottom-left { content: element(entitle); font-size: 7pt; } }\n",
+                                                  encoding="utf-8")
+    pages = list(pymupdf.open(build_pdf(root)))
+    assert len(pages) >= 3 and all("A test article" in page.get_text() for page in pages)

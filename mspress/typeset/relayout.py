@@ -5,11 +5,12 @@ moved float changes: the pages before it are the same, box for box. WeasyPrint a
 (it re-makes only the pages whose content changed when it repaginates for page counters): it starts each page
 from the state the page before left (``context.page_maker``: where the text resumes, counters, the page side).
 So a layout after the first one takes the earlier layout's first pages and its state at the page where the
-change begins, and WeasyPrint lays out only the pages from there on — on the example a third of the pages, on a
-long document nearly none.
+change begins, and WeasyPrint lays out only the pages from there on: what a move late in an article saves. (A
+figure moved on page 2 of a long document saves a page.)
 
 A page is kept only when nothing carries over from it into the next page but where the text resumes: no footnote
-put off to the next page, no box broken across it out of the flow. The document before the change must be the
+put off to the next page, no box broken across it out of the flow; and no page is kept when the page uses running
+elements (``position: running()``) or target counters, which WeasyPrint registers while it lays a page out. The document before the change must be the
 same (``floats`` moves blocks only later in the document), so the places where pages resume are the same.
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ class _Layout:
     """Each page box, its children and its root box's children before margin boxes and fixed boxes were added."""
     carries: list[bool]
     """Whether a page puts off footnotes or broken out-of-flow boxes to the next one."""
+    keepable: bool = True
+    """No running elements or target-counter lookups, which a kept page would not register in the next layout."""
 
 
 @dataclass
@@ -71,12 +74,14 @@ class Renderer:
         if self._seed is not None:
             self.kept_pages += len(self._seed.pages)
         context, self._seed = self._context, None
-        self.previous = _Layout(list(context.page_maker), self._pages, self._carries) if context is not None else None
+        self.previous = None if context is None else _Layout(
+            list(context.page_maker), self._pages, self._carries,
+            keepable=not _running(context) and not _targets_looked_up(context.target_collector))
         return document
 
     def _seeded(self, from_page: int) -> _Seed | None:
         previous = self.previous
-        if previous is None:
+        if previous is None or not previous.keepable:
             return None
         first = min(from_page, len(previous.raw) - 1, len(previous.page_maker) - 1)
         while first > 0 and previous.carries[first - 1]:
@@ -111,6 +116,17 @@ class Renderer:
             raw.append((page, page.children, list(page.children[0].children)))
             yield page
         self._pages, self._carries = raw, carries  # the last repagination's pages are the document's
+
+
+def _running(context: Any) -> bool:
+    """Whether the layout met a running element (WeasyPrint's lookups leave empty entries for names never set)."""
+    return any(boxes for pages in context.running_elements.values() for boxes in pages.values())
+
+
+def _targets_looked_up(collector: Any) -> bool:
+    """Whether anything shows a target's counter or text (``target-counter()``, ``target-text()``)."""
+    return any(item.missing_target_counters for item in collector.counter_lookup_items.values()) or any(
+        item.parse_again_functions for item in collector.target_lookup_items.values())
 
 
 def _remake_state(changed: bool) -> dict[str, Any]:
