@@ -35,14 +35,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
-from check_time import synthetic  # noqa: E402
+from check_time import AS_INSTALLED, synthetic  # noqa: E402
 
 from mspress.pandoc import executable as pandoc  # noqa: E402
 
 TEX_PACKAGES = ("texlive-xetex", "texlive-lang-chinese", "texlive-bibtex-extra", "texlive-fonts-recommended")
 """The last one is what hyperref's XeTeX driver needs (pzdr), which texlive-xetex only recommends."""
-AS_INSTALLED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-"""pip compiles an installed package's bytecode; a machine that forbids writing it would time the compiler."""
 Steps = Sequence[Sequence[str]]
 
 

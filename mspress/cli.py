@@ -168,7 +168,6 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args, root, journal)
     if command == "refs":
         return _refs(args, root, journal)
-    projects = getattr(args, "projects", None) or []
     if projects and getattr(args, "directory", None):
         print("mspress build: error: give project directories as DIR… or one with -C DIR, not both", file=sys.stderr)
         return ExitCode.UNUSABLE

@@ -99,15 +99,12 @@ def _table_line(root: Path, path: Path, name: str) -> Location:
     """Where the author wrote the table ``printed.widened_tables`` names: the label ``name`` (``tbl:a``, the whole
     label, anywhere in its attribute block), else the caption ``name`` prints (its number glued on: ``表3两组比较``)."""
     from mspress.citations.labels import find_label
-    from mspress.sources.markdown import verbatim_spans
+    from mspress.sources.markdown import without_verbatim
 
     text = _project_text(root, path)
     if text is None or not name:
         return Location(path)
-    chars = list(text)
-    for start, end in verbatim_spans(text):  # not a label or caption in code or a comment
-        chars[start:end] = (ch if ch == "\n" else " " for ch in text[start:end])
-    masked = "".join(chars)
+    masked = without_verbatim(text)  # not a label or caption in code or a comment
     at = find_label(masked, name)
     if at >= 0:
         return Location.in_text(path, text, at)

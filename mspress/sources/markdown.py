@@ -76,10 +76,14 @@ def verbatim_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def without_verbatim(text: str) -> str:
+    """``text`` with code and comments blanked, every other character where it was."""
+    return _blank_spans(text, verbatim_spans(text))
+
+
 def prepare(text: str) -> tuple[str, str, str]:
     """(the text pandoc reads, the text with code, comments and note definitions blanked, the note definitions)."""
-    verbatim = verbatim_spans(text)
-    masked = _blank_spans(text, verbatim)
+    masked = without_verbatim(text)
     chars = list(text)
     for m in re.finditer(r"\\@", masked):
         chars[m.start()], chars[m.start() + 1] = ESCAPED_AT[0], ESCAPED_AT[1]

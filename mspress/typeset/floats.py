@@ -437,9 +437,12 @@ def _landing(document: Any) -> Landing:
                     if column.first is None:
                         column.first = key
                     landing.heights[key] = landing.heights.get(key, 0.0) + block.margin_height()
-                    _add_notes(landing, key, number, _called_notes(block, note_heights))
                     if block.element.tag == "p":
-                        landing.lines.setdefault(key, []).extend(_lines(block, number, note_heights))
+                        lines = list(_lines(block, number, note_heights))
+                        landing.lines.setdefault(key, []).extend(lines)
+                        _add_notes(landing, key, number, sum(line.notes for line in lines))
+                    else:
+                        _add_notes(landing, key, number, _called_notes(block, note_heights))
                     if (_is_float(block.element) and block.element.tag == "div" and len(columns) > 1
                             and key not in landing.too_wide and _too_wide(block, column_box.width)):
                         landing.too_wide.append(key)
