@@ -1,4 +1,4 @@
 """Build the manuscript in this directory: ``python build.py [build|check|refs] …`` takes the commands of ``mspress``."""
-from mspress.cli import main
+from mspress.cli import run
 
-raise SystemExit(main(prog="build.py"))
+run(prog="build.py")

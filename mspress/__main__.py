@@ -1,4 +1,4 @@
 """``python -m mspress``: the same commands as ``mspress``."""
-from mspress.cli import main
+from mspress.cli import run
 
-raise SystemExit(main())
+run()

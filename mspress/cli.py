@@ -6,10 +6,13 @@ or, for ``check --strict``, warnings; 2 the command line, the configuration or t
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from mspress import __version__, journals
 from mspress.errors import ExitCode, ManuscriptError, ManuscriptErrors, SetupError
@@ -120,6 +123,23 @@ def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
                      "none: the plain standard, without the project's journal and reference settings)")
 
 
+def run(prog: str = "mspress") -> NoReturn:
+    """The ``mspress`` command, ``python -m mspress`` and ``build.py``: ``main``, then the process ends without the
+    interpreter's teardown, which frees every module and object one by one (0.1–0.2 s after a build, 15 ms of ``check``)."""
+    code = main(prog=prog)
+    # The normal exit where it matters: a thread still working (pandoc after an early error) is waited for, a profiler
+    # or coverage tracer writes its report after this returns.
+    if threading.active_count() > 1 or sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # what the normal exit runs
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # the reader went away
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "mspress") -> int:
     try:
         args = parser(prog).parse_args(argv)
@@ -181,13 +201,20 @@ def _run(args: argparse.Namespace) -> int:
 
 def _build(root: Path, journal: str | None, style: str | None, formats: tuple[str, ...]) -> int:
     """``formats``: the command line's; none means the profile's ``formats``."""
-    from mspress.sources.manuscript import read_manuscript
+    from mspress.writers import typesetter
 
-    files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
-    from mspress.commands.build import build
-    from mspress.config import load_settings
+    pdf_maker = typesetter.start() if not formats or "pdf" in formats else None  # it gets WeasyPrint ready meanwhile
+    try:
+        from mspress.sources.manuscript import read_manuscript
 
-    result = build(load_settings(root, journal).with_overrides(style=style), formats, files)
+        files = read_manuscript(root)  # pandoc starts reading now, while the rest loads
+        from mspress.commands.build import build
+        from mspress.config import load_settings
+
+        result = build(load_settings(root, journal).with_overrides(style=style), formats, files, pdf_maker)
+    finally:
+        if pdf_maker is not None:
+            pdf_maker.close()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     for path in result.outputs:

@@ -5,6 +5,7 @@ import enum
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -72,6 +73,10 @@ class ManuscriptError(Exception):
     def location(self) -> Location:
         return self.diagnostic.location
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled from the forked PDF typesetter (writers/typesetter.py)
+        d = self.diagnostic
+        return type(self), (d.location, d.message, d.code)
+
     def __str__(self) -> str:
         return str(self.diagnostic)
 
@@ -83,6 +88,9 @@ class ManuscriptErrors(ManuscriptError):
         first = diagnostics[0]
         super().__init__(first.location, first.message, first.code)
         self.diagnostics = tuple(diagnostics)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (list(self.diagnostics),)
 
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mspress.background import Pending
 from mspress.errors import Location, ManuscriptError, SetupError
 
 # A line break between Chinese characters is no space. Raw TeX is off, raw HTML is made text after the parse:
@@ -108,30 +108,16 @@ def _bounded_int(digits: str) -> int:
     return int(digits) if len(digits) <= 18 else 10**18
 
 
-class Parsing:
-    """A parse running in a thread: start it, do other work, then ``result()``."""
-
-    def __init__(self, files: Sequence[str], where: Location, done: Callable[[], None] = lambda: None) -> None:
-        """``done`` runs in the thread once pandoc has finished with the files (to remove them)."""
-        self._outcome: Ast | BaseException | None = None
-        # Not a daemon: if the command stops early (a configuration error), exit still waits for pandoc and `done`.
-        self._thread = threading.Thread(target=self._run, args=(files, where, done))
-        self._thread.start()
-
-    def _run(self, files: Sequence[str], where: Location, done: Callable[[], None]) -> None:
+def parsing(files: Sequence[str], where: Location, done: Callable[[], None] = lambda: None) -> Pending[Ast]:
+    """``parse`` running in a thread while Python loads the rest; ``done`` runs there once pandoc has finished with
+    the files (to remove them)."""
+    def work() -> Ast:
         try:
-            self._outcome = parse(files, where)
-        except BaseException as exc:  # handed to the caller's thread by result()
-            self._outcome = exc
+            return parse(files, where)
         finally:
             done()
 
-    def result(self) -> Ast:
-        self._thread.join()
-        if isinstance(self._outcome, BaseException):
-            raise self._outcome
-        assert self._outcome is not None
-        return self._outcome
+    return Pending(work, "pandoc-parse")
 
 
 def convert(ast: Ast, to: str, where: Location, extra_args: Sequence[str] = (), log: list[dict[str, Any]] | None = None) -> bytes:

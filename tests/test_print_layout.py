@@ -309,6 +309,8 @@ def test_columns_kept_from_measuring_are_the_columns_weasyprint_would_lay_out(tm
               "import mspress.typeset.columns as columns\n"
               "if sys.argv[2] == 'off':\n"
               "    columns.install = lambda: None\n"
+              "from mspress.writers import typesetter\n"
+              "typesetter.start = lambda: None  # typeset in this process, where it is counted\n"
               "from mspress.cli import main\n"
               "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
               "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
@@ -440,6 +442,8 @@ def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_
               "    kept.append(self.kept_pages)\n"
               "    return document\n"
               "relayout.Renderer.render = counting\n"
+              "from mspress.writers import typesetter\n"
+              "typesetter.start = lambda: None  # typeset in this process, where it is counted\n"
               "from mspress.cli import main\n"
               "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
               "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
@@ -469,3 +473,31 @@ def test_no_page_is_kept_when_the_page_uses_running_elements(tmp_path: Path) -> 
                                                   encoding="utf-8")
     pages = list(pymupdf.open(build_pdf(root)))
     assert len(pages) >= 3 and all("A test article" in page.get_text() for page in pages)
+
+
+def test_tagged_pdf_pages_are_listed_once_per_page_and_each_tag_names_its_page() -> None:
+    # WeasyPrint's tags ask pydyf for every page's reference once per box: boxes × pages, 2 s of a 159-page build.
+    from mspress.typeset import weasyprint_patch
+    from mspress.writers.pdf import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    weasyprint_patch.install()
+    import pydyf
+
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert pdf.page_references is first and len(first) == 1
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 2 and pdf.page_references[0] == first[0]
+
+    pages_html = "".join(f'<p style="break-before: page">page {n} <a href="https://example.org/{n}">link</a></p>' for n in range(1, 5))
+    document = pymupdf.open(stream=weasyprint.HTML(string=pages_html).write_pdf(pdf_tags=True), filetype="pdf")
+    page_of_xref = {page.xref: page.number for page in document}
+    tagged: dict[int, set[str]] = {}
+    for xref in range(1, document.xref_length()):
+        source = document.xref_object(xref)
+        found = re.search(r"/Pg (\d+) 0 R", source)
+        if "/StructElem" in source and found:
+            tagged.setdefault(page_of_xref[int(found.group(1))], set()).add(re.search(r"/S /(\w+)", source).group(1))  # type: ignore[union-attr]
+    assert sorted(tagged) == [0, 1, 2, 3] and all({"P", "Link"} <= tags for tags in tagged.values()), tagged

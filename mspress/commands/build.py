@@ -20,6 +20,7 @@ from mspress.writers.output import write_all
 if TYPE_CHECKING:
     from mspress.transform.document import ResolvedDocument
     from mspress.writers.pdf import TypesetPdf
+    from mspress.writers.typesetter import Typesetter
 
 
 
@@ -135,27 +136,38 @@ def _project_text(root: Path, path: Path) -> str | None:
         return None
 
 
-def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None) -> BuildResult:
-    """Write ``formats`` (none: the profile's ``formats``) once every check has passed and every output is made."""
+def build(settings: Settings, formats: tuple[str, ...] = (), files: ManuscriptFiles | None = None,
+          pdf_maker: Typesetter | None = None) -> BuildResult:
+    """Write ``formats`` (none: the profile's ``formats``) once every check has passed and every output is made.
+    ``pdf_maker``: the forked typesetter the caller started, else the PDF is typeset in this process."""
     formats = formats or settings.formats
     document, warnings = resolved(settings, files)
     contents: dict[str, bytes] = {}
-    if "html" in formats or "pdf" in formats:
-        from mspress.writers.html import page_of, render_page
+    word = None
+    if "docx" in formats:
+        from mspress.writers.docx import start_docx
 
-        page = page_of(document)
+        word = start_docx(document)  # pandoc and rsvg-convert make it while WeasyPrint lays out the PDF
+    if "html" in formats or "pdf" in formats:
+        from mspress.writers.html import render_page, start_page
+
+        page_made = start_page(document)
+        if "pdf" in formats and pdf_maker is None:
+            from mspress.writers.pdf import import_weasyprint
+
+            import_weasyprint()  # while pandoc writes the HTML
+        page = page_made()
         if "html" in formats:
             contents["html"] = render_page(settings, document.metadata, page, "screen").encode("utf-8")
         if "pdf" in formats:
             from mspress.writers.pdf import typeset
 
-            printed = typeset(render_page(settings, document.metadata, page, "print"), settings.root)
+            print_page = render_page(settings, document.metadata, page, "print")
+            printed = pdf_maker.typeset(print_page, settings.root) if pdf_maker else typeset(print_page, settings.root)
             contents["pdf"] = printed.pdf
             warnings += tuple(layout_warnings(settings, document.metadata.journal, printed))
-    if "docx" in formats:
-        from mspress.writers.docx import docx_bytes
-
-        contents["docx"], more = docx_bytes(document)
+    if word is not None:
+        contents["docx"], more = word.result()
         warnings += more
     # Written only once every output is made, so a failure leaves the last good set together.
     targets = {settings.output_path / f"{settings.output_name}.{fmt}": data for fmt, data in contents.items()}

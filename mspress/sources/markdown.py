@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mspress import pandoc
+from mspress.background import Pending
 from mspress.errors import Location
 from mspress.model import SourceText
 from mspress.sources.figures import url_scheme
@@ -117,7 +118,7 @@ class PartsParsing:
         # A marker no author can type in advance: it changes with every run.
         self.marker = f"MSPRESS{os.urandom(8).hex().upper()}PART"
         self.files: dict[int, str] = {}
-        self.running: pandoc.Parsing | None = None
+        self.running: Pending[pandoc.Ast] | None = None
         if not self.todo and self.sources:
             return
         folder = private_folder()
@@ -127,7 +128,7 @@ class PartsParsing:
             self.files[i] = str(path)
         where = Location(self.sources[0].path) if self.sources else Location(Path("manuscript"))
         files = list(self.files.values())
-        self.running = pandoc.Parsing(files, where, done=lambda: _remove(folder, files))
+        self.running = pandoc.parsing(files, where, done=lambda: _remove(folder, files))
 
     def result(self) -> tuple[list[int], list[Part]]:
         """(pandoc's API version, the parts)."""

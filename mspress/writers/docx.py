@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mspress import pandoc
+from mspress.background import Pending
 from mspress.config import LabelSet
 from mspress.errors import Diagnostic, Location, Severity
 from mspress.model import Lang, Metadata
@@ -40,20 +41,32 @@ INVISIBLE_MARK = "\u200b"
 
 def docx_bytes(document: ResolvedDocument) -> tuple[bytes, tuple[Diagnostic, ...]]:
     """The article as a .docx, and warnings about what the Word file could not carry."""
+    return start_docx(document).result()
+
+
+def start_docx(document: ResolvedDocument) -> Pending[tuple[bytes, tuple[Diagnostic, ...]]]:
+    """``docx_bytes`` begun: the document and its styles made here, then pandoc's docx writer and the finishing (PNG
+    copies of SVG figures by rsvg-convert) — other programs, mostly — in a thread while the caller goes on (a build
+    lays out the PDF meanwhile)."""
+    from lxml import etree  # noqa: F401 — every module the thread uses is imported in this one
+
+    from mspress.writers import math_svg  # noqa: F401
     from mspress.writers.word_styles import reference_docx
 
-    layout = document.settings.journal.layout
     ast = word_document(document)
-    with tempfile.TemporaryDirectory(prefix="mspress-") as folder:
-        reference = Path(folder) / "reference.docx"
-        reference.write_bytes(reference_docx(layout, document.metadata))
-        log: list[dict[str, Any]] = []
-        data = pandoc.convert(ast, "docx", Location(Path("manuscript")), ["--reference-doc", str(reference)], log)
-    if log:
-        from mspress.writers.math_svg import unreadable_math
+    reference_bytes = reference_docx(document.settings.journal.layout, document.metadata)
 
-        unreadable_math(log, document.math_places)  # pandoc would have written the TeX as text
-    return finish(data)
+    def rest() -> tuple[bytes, tuple[Diagnostic, ...]]:
+        with tempfile.TemporaryDirectory(prefix="mspress-") as folder:
+            reference = Path(folder) / "reference.docx"
+            reference.write_bytes(reference_bytes)
+            log: list[dict[str, Any]] = []
+            data = pandoc.convert(ast, "docx", Location(Path("manuscript")), ["--reference-doc", str(reference)], log)
+        if log:
+            math_svg.unreadable_math(log, document.math_places)  # pandoc would have written the TeX as text
+        return finish(data)
+
+    return Pending(rest, "docx")
 
 
 # --- the article as pandoc blocks -------------------------------------------------------------------------

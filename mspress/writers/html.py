@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from mspress import pandoc
+from mspress.background import Pending
 from mspress.config import Labels, Layout, Settings
 from mspress.errors import Location, ManuscriptError, relative_to
 from mspress.model import Metadata
@@ -65,6 +66,12 @@ class Page:
 
 
 def page_of(document: ResolvedDocument) -> Page:
+    return start_page(document)()
+
+
+def start_page(document: ResolvedDocument) -> Callable[[], Page]:
+    """``page_of`` begun: pandoc writes the parts' HTML in a thread while the caller goes on (a build imports
+    WeasyPrint meanwhile); the function returned waits for it and gives the page."""
     journal = document.settings.journal
     parts, references = clone(document.parts), clone(document.references)
     link_citations_both_ways(parts, references, document.numbering.numbers)
@@ -72,15 +79,20 @@ def page_of(document: ResolvedDocument) -> Page:
                      if b["t"] == "Header" and b["c"][0] <= 2 and b["c"][1][0])
     entries = document.references[0]["c"][1] if document.references else []
     log: list[dict[str, Any]] = []
-    html_parts = fragments(parts, references, document.api_version, log)
-    if log:
-        from mspress.writers.math_svg import unreadable_math
+    writing = Pending(lambda: fragments(parts, references, document.api_version, log), "pandoc-html")
 
-        unreadable_math(log, document.math_places)
-    return Page(html_parts, document.body, journal.labels, journal.layout, journal.style,
-                journal.system, contents, tuple(_entry_text(e) for e in entries),
-                {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")},
-                document.math_places)
+    def page() -> Page:
+        html_parts = writing.result()
+        if log:
+            from mspress.writers.math_svg import unreadable_math
+
+            unreadable_math(log, document.math_places)
+        return Page(html_parts, document.body, journal.labels, journal.layout, journal.style,
+                    journal.system, contents, tuple(_entry_text(e) for e in entries),
+                    {lang: " ".join(plain_text(document.parts[f"abstract.{lang}"]).split()) for lang in ("zh", "en")},
+                    document.math_places)
+
+    return page
 
 
 def _entry_text(entry: Node) -> str:
