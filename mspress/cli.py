@@ -128,14 +128,15 @@ def run(prog: str = "mspress") -> NoReturn:
     interpreter's teardown, which frees every module and object one by one (0.1–0.2 s after a build, 15 ms of ``check``)."""
     code = main(prog=prog)
     # The normal exit where it matters: a thread still working (pandoc after an early error) is waited for, a profiler
-    # or coverage tracer writes its report after this returns.
-    if threading.active_count() > 1 or sys.gettrace() is not None or sys.getprofile() is not None:
+    # or coverage tracer writes its report after this returns, ``python -i`` gives its prompt.
+    if threading.active_count() > 1 or sys.gettrace() is not None or sys.getprofile() is not None or sys.flags.inspect:
         sys.exit(code)
     atexit._run_exitfuncs()  # what the normal exit runs
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except OSError:  # the reader went away
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
+        except (OSError, ValueError):  # the reader went away
             pass
     os._exit(code)
 

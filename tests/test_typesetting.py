@@ -299,9 +299,11 @@ def test_dictionaries_read_as_pyphen_reads_them(lang: str) -> None:
     assert (patterns is None) == (lang == "de_DE")
 
 
-def test_a_dictionary_pattern_is_parsed_when_a_word_needs_it() -> None:
+def test_a_dictionary_pattern_is_parsed_when_a_word_needs_it(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every build read the English dictionary's 14,000 patterns; a few hundred words are hyphenated.
     import pyphen
+
+    monkeypatch.setattr(pyphen, "hdcache", {})  # as in a fresh process
 
     patterns = hyphenation.read_patterns(pyphen.LANGUAGES["en"], pyphen.ignored)
     pyphens = pyphen.HyphDict(pyphen.LANGUAGES["en"])
@@ -309,6 +311,7 @@ def test_a_dictionary_pattern_is_parsed_when_a_word_needs_it() -> None:
     key = next(iter(pyphens.patterns))
     assert patterns.get(key) == pyphens.patterns[key] and len(patterns) == 1
     assert languages_hyphenate("depression") == "de-pres-sion"
+    assert isinstance(pyphen.hdcache[pyphen.LANGUAGES["en"]].patterns, hyphenation.Patterns)
 
 
 def languages_hyphenate(word: str) -> str:

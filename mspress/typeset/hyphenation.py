@@ -35,7 +35,7 @@ class HyphenationLanguages:
         path = pyphen.LANGUAGES.get(lang)
         if path is not None and path not in pyphen.hdcache:
             patterns = read_patterns(Path(path), pyphen.ignored)
-            if patterns:
+            if patterns is not None:
                 hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
                 hd.patterns, hd.cache, hd.maxlen = patterns, {}, patterns.maxlen
                 pyphen.hdcache[path] = hd
@@ -101,7 +101,7 @@ class Patterns(dict[str, tuple[int, tuple[int, ...]]]):
     def get(self, key: str, default: Any = None) -> Any:
         found = dict.get(self, key)
         if found is None:
-            line = self._lines.pop(key, None)
+            line = self._lines.get(key)
             if line is None:
                 return default
             found = self[key] = _parsed(line)
@@ -109,7 +109,7 @@ class Patterns(dict[str, tuple[int, tuple[int, ...]]]):
 
     def every(self) -> dict[str, tuple[int, tuple[int, ...]]]:
         """Every pattern, parsed."""
-        for key in list(self._lines):
+        for key in self._lines:
             self.get(key)
         return dict(self)
 

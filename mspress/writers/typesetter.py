@@ -2,8 +2,9 @@
 typesetting (a quarter of a second) while the build reads, checks and resolves the manuscript and makes the page,
 then typesets the page it is handed. A build's two stages thus run on two cores.
 
-Linux only, and only before WeasyPrint is imported: a warm process (``preview``, a batch worker) has it already and
-typesets in itself, as does a build where ``fork`` is unsafe or missing (macOS, Windows).
+Linux only, and only before WeasyPrint is imported and while the building process has no other thread: a warm
+process (``preview``, a batch worker) has WeasyPrint already and typesets in itself, as does a build where ``fork``
+is unsafe or missing (macOS, Windows) or fails (a process limit).
 """
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mspress.errors import ManuscriptError, SetupError
+
 if TYPE_CHECKING:
     from mspress.writers.pdf import TypesetPdf
+
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal for this process when its parent ends."""
 
 
 class Typesetter:
@@ -28,7 +35,7 @@ class Typesetter:
 
     def typeset(self, html: str, base: Path) -> TypesetPdf:
         """What ``writers.pdf.typeset(html, base)`` gives, typeset in the forked process; typeset here if that
-        process has gone (killed, out of memory)."""
+        process has gone without a whole answer (killed, out of memory)."""
         from mspress.writers.pdf import typeset
 
         requests, replies = os.fdopen(self._requests, "wb"), os.fdopen(self._replies, "rb")
@@ -43,16 +50,24 @@ class Typesetter:
             raise
         finally:
             replies.close()
-            self._reap()
-        if not reply:
-            return typeset(html, base)
-        kind, value = pickle.loads(reply)
-        if kind == "raised":
+            ended_well = self._reap()
+        answer: tuple[str, Any, str] = ("none", None, "")
+        if ended_well:
+            try:
+                answer = pickle.loads(reply)
+            except Exception:  # noqa: BLE001 — an answer cut short
+                pass
+        kind, value, where = answer
+        if kind == "typeset":
+            result: TypesetPdf = value
+            return result
+        if kind == "raised" and isinstance(value, BaseException):
+            if not isinstance(value, ManuscriptError | SetupError):  # a bug: where it happened, in the typesetter
+                value.add_note(f"in the forked PDF typesetter:\n{where}")
             raise value
         if kind == "failed":
-            raise RuntimeError(f"the PDF typesetter failed:\n{value}")
-        result: TypesetPdf = value
-        return result
+            raise RuntimeError(f"the PDF typesetter failed:\n{where}")
+        return typeset(html, base)
 
     def close(self) -> None:
         """Stop the forked process when no PDF is wanted of it (the build stopped, or wrote no PDF)."""
@@ -62,38 +77,59 @@ class Typesetter:
                 os.close(fd)
             self._reap()
 
-    def _reap(self) -> None:
+    def _reap(self) -> bool:
+        """Wait for the process to end; whether it ended of itself with status 0."""
         self._open = False
-        os.waitpid(self._pid, 0)
+        _, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status) == 0
 
 
 def start() -> Typesetter | None:
-    """Fork the typesetter, or ``None`` where it would not help or is unsafe (see the module's note). Call it before
-    the building process starts any thread."""
-    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+    """Fork the typesetter, or ``None`` where it would not help or is unsafe (see the module's note)."""
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules or threading.active_count() > 1:
         return None
-    requests_in, requests_out = os.pipe()
-    replies_in, replies_out = os.pipe()
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()  # else both processes would write what is buffered
-        except OSError:
-            pass
-    pid = os.fork()
-    if pid == 0:
-        os.close(requests_out)
-        os.close(replies_in)
-        _serve(requests_in, replies_out)
+        _flush(stream)  # else both processes would write what is buffered
+    fds: list[int] = []
+    # Ctrl-C between the fork and the child's own handling would run the building process's code in the child.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        requests_in, requests_out = os.pipe()
+        fds += (requests_in, requests_out)
+        replies_in, replies_out = os.pipe()
+        fds += (replies_in, replies_out)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _serve(parent, requests_in, replies_out, (requests_out, replies_in))
+    except OSError:  # no more processes or files allowed: the build typesets in itself
+        for fd in fds:
+            os.close(fd)
+        return None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(requests_in)
     os.close(replies_out)
     return Typesetter(pid, requests_out, replies_in)
 
 
-def _serve(requests: int, replies: int) -> None:
+def _flush(stream: Any) -> None:
+    try:
+        if stream is not None:  # None: the descriptor was closed when Python started
+            stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _serve(parent: int, requests: int, replies: int, others: tuple[int, ...]) -> None:
     """The forked process: get ready, typeset the one page asked for, hand back the PDF (or what went wrong), end."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the building process's to handle: it stops this one
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _die_with(parent)
+        for fd in others:
+            os.close(fd)
         from mspress.typeset import columns, weasyprint_patch
         from mspress.writers.pdf import import_weasyprint, typeset
 
@@ -104,17 +140,30 @@ def _serve(requests: int, replies: int) -> None:
             request = pipe.read()
         if request:  # nothing: the build needs no PDF
             html, base = pickle.loads(request)
-            reply: tuple[str, Any]
+            reply: tuple[str, Any, str]
             try:
-                reply = ("typeset", typeset(html, base))
+                reply = ("typeset", typeset(html, base), "")
             except Exception as exc:  # noqa: BLE001 — handed to the building process, which reports it as its own
-                reply = ("raised", exc) if _survives_pickling(exc) else ("failed", traceback.format_exc())
+                where = traceback.format_exc()
+                reply = ("raised", exc, where) if _survives_pickling(exc) else ("failed", None, where)
             with os.fdopen(replies, "wb") as pipe:
                 pipe.write(pickle.dumps(reply))
-    except BaseException:  # noqa: BLE001 — the building process typesets itself when no reply comes
+    except BaseException:  # noqa: BLE001 — the building process typesets itself when no whole answer comes
         code = 1
     finally:
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Be killed with the building process, whatever ends it (a CI job's timeout included), not left typesetting."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (AttributeError, OSError):  # a C library without prctl: the closed pipe still ends it, later
+        pass
+    if os.getppid() != parent:  # it ended before that took effect
+        raise SystemExit(1)
 
 
 def _survives_pickling(exc: BaseException) -> bool:
