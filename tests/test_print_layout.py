@@ -431,15 +431,18 @@ def test_a_figure_taller_than_the_page_is_scaled_to_fit_with_its_caption(tmp_pat
 
 
 def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_make_them(tmp_path: Path) -> None:
-    # typeset/relayout.py starts the next layout at the page the move changes: the same pages, fewer laid out.
+    # typeset/relayout.py starts the next layout at the page the move changes, and the first layout ends once its
+    # pages show the move (floats._FirstMove): the same pages, fewer laid out.
     script = ("import sys, pymupdf\n"
               "from pathlib import Path\n"
               "from mspress.typeset import relayout\n"
-              "kept = []\n"
+              "kept, made = [], []\n"
               "render = relayout.Renderer.render\n"
-              "def counting(self, html, from_page=0):\n"
-              "    document = render(self, html, from_page if sys.argv[2] == 'on' else 0)\n"
+              "def counting(self, html, from_page=0, stop=None):\n"
+              "    on = sys.argv[2] == 'on'\n"
+              "    document = render(self, html, from_page if on else 0, stop if on else None)\n"
               "    kept.append(self.kept_pages)\n"
+              "    made.append(len(document.pages))\n"
               "    return document\n"
               "relayout.Renderer.render = counting\n"
               "from mspress.writers import typesetter\n"
@@ -447,19 +450,20 @@ def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_
               "from mspress.cli import main\n"
               "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
               "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
-              "print(max(kept), len(kept))\n"
+              "print(max(kept), len(kept), made[0], made[-1])\n"
               "print(pdf.get_toc())\n"
               "for page in pdf:\n"
               "    print([(round(c[2][0], 2), round(c[2][1], 2), c[0]) for t in page.get_texttrace() for c in t['chars']])\n"
               "    print([(d['rect'], d['type']) for d in page.get_drawings()], [(l['from'], l.get('uri')) for l in page.get_links()])\n")
     outputs = {}
     for mode in ("off", "on"):
-        root = two_column_project(tmp_path / mode, figure_after(14, total=26))
+        root = two_column_project(tmp_path / mode, figure_after(14, total=80))
         result = subprocess.run([sys.executable, "-c", script, str(root), mode], cwd=REPO, capture_output=True, text=True, check=True)
         outputs[mode] = result.stdout.splitlines()
-    kept, layouts = map(int, outputs["on"][1].split())
+    kept, layouts, first, last = map(int, outputs["on"][1].split())
     assert layouts >= 2 and kept >= 1, outputs["on"][1]  # the figure moved, and the page before the move was kept
-    assert outputs["off"][1].split()[0] == "0"
+    assert first < last >= 8, outputs["on"][1]  # the first layout stopped at the move, before the end
+    assert outputs["off"][1].split()[0] == "0" and outputs["off"][1].split()[2] == outputs["off"][1].split()[3]
     assert outputs["on"][2:] == outputs["off"][2:]
 
 

@@ -12,7 +12,9 @@ So the print page is laid out once, and the layout tells where each block landed
 - a table wider than its column (two-column pages) spans both columns (class ``wide``: ``column-span: all``).
 
 The page is then laid out again with the blocks moved — a second layout only when something moved, at most
-``MAX_LAYOUTS`` in all, and of those the one with the fewest and least short columns is kept. Blocks are named by a
+``MAX_LAYOUTS`` in all, and of those the one with the fewest and least short columns is kept. The first layout
+ends as soon as its pages show the first float to move (``_FirstMove``): the pages after it would be laid out
+again anyway, so on a long document the move costs a few pages, not a whole layout. Blocks are named by a
 ``data-flow`` number given in document order, so a move found in one layout applies to a fresh parse of the page.
 """
 from __future__ import annotations
@@ -118,9 +120,13 @@ class Placement:
     widened: list[str] = field(default_factory=list)
 
 
-def place_floats(parse: Callable[[], Any], render: Callable[[Any, int], Any]) -> tuple[Any, list[ElementTree.Element]]:
+Render = Callable[[Any, int, "Callable[[list[Any]], bool] | None"], Any]
+
+
+def place_floats(parse: Callable[[], Any], render: Render) -> tuple[Any, list[ElementTree.Element]]:
     """The rendered document with its floats placed, and the blocks of the tables made page-wide. ``parse`` gives a fresh
-    ``weasyprint.HTML``; ``render`` lays it out, told the first page that may differ from its previous layout."""
+    ``weasyprint.HTML``; ``render`` lays it out, told the first page that may differ from its previous layout, and
+    stopped early when the callable it is given says so (``relayout.Renderer.render``)."""
     placement = Placement()
     best: tuple[tuple[int, int, float], Any, list[ElementTree.Element]] | None = None
     changed_page = 0
@@ -128,16 +134,20 @@ def place_floats(parse: Callable[[], Any], render: Callable[[Any, int], Any]) ->
         html = parse()
         blocks = _number_blocks(html.etree_element)
         _apply(placement, blocks, html.etree_element)
-        document = render(html, changed_page)
+        # The first layout ends once its pages show the first move: what follows would be laid out again anyway.
+        first_move = _FirstMove(list(blocks), blocks) if attempt == 0 and MAX_LAYOUTS > 1 else None
+        document = render(html, changed_page, first_move)
         landing = _landing(document)
         widen = [key for key in landing.too_wide if key not in placement.widened]
-        count, deficit = landing.shortfall()
-        score = (-len(widen), -count, -deficit)
-        if best is None or score > best[0]:
-            best = (score, document, [blocks[key] for key in placement.widened])
+        if first_move is None or first_move.move is None:  # a whole layout: it may be the best
+            count, deficit = landing.shortfall()
+            score = (-len(widen), -count, -deficit)
+            if best is None or score > best[0]:
+                best = (score, document, [blocks[key] for key in placement.widened])
         if attempt == MAX_LAYOUTS - 1:
             break
-        move = _next_move(landing, list(blocks), placement, blocks)
+        move = first_move.move if first_move is not None and first_move.move is not None else _next_move(
+            landing, list(blocks), placement, blocks)
         if move is not None and widen and int(move.after) >= min(int(key) for key in widen):
             move = None  # a widened table changes the page after it: measure again before moving past it
         if not widen and move is None:
@@ -310,20 +320,47 @@ def _add_class(element: ElementTree.Element, name: str) -> None:
     element.set("class", " ".join([*(element.get("class") or "").split(), name]))
 
 
+PAGES_AFTER_GAP = 2
+"""Pages laid out after a gap before its move is taken from an unfinished layout: the text that fills the gap (at
+most a column's height) comes from the float's column and the next."""
+
+
+class _FirstMove:
+    """``stop`` for the first layout: whether the pages made so far show the first float to move, with
+    ``PAGES_AFTER_GAP`` pages after its gap; ``move`` is that move. The first column's move in the first pages is
+    the first in the document, the one a whole layout would give."""
+
+    def __init__(self, order: list[str], blocks: dict[str, ElementTree.Element]) -> None:
+        self.order, self.blocks = order, blocks
+        self.move: Move | None = None
+
+    def __call__(self, pages: list[Any]) -> bool:
+        landing = _landing(_Made(pages))
+        found = _column_move(landing, self.order, Placement(), self.blocks)
+        if found is not None and found[1] <= len(pages) - 1 - PAGES_AFTER_GAP:
+            self.move = found[0]
+        return self.move is not None
+
+
+class _Made:
+    """Page boxes as a document has them (``document.pages[i]._page_box``)."""
+
+    def __init__(self, boxes: list[Any]) -> None:
+        self.pages = [_MadePage(box) for box in boxes]
+
+
+@dataclass(frozen=True)
+class _MadePage:
+    _page_box: Any
+
+
 def _next_move(landing: Landing, order: list[str], placement: Placement, blocks: dict[str, ElementTree.Element]) -> Move | None:
     """The first float that opens a column after a column left too empty (or a page-wide one that opens a page
     after a page left too empty), and where it goes instead."""
+    found = _column_move(landing, order, placement, blocks)
+    if found is not None:
+        return found[0]
     moved = {move.float for move in placement.moves}
-    for index, column in enumerate(landing.columns[1:], start=1):
-        key = column.first
-        if key is None or key in moved or not _is_float(blocks[key]) or _is_wide(blocks[key]):
-            continue
-        before = landing.columns[index - 1]
-        if before.fill >= MIN_FILL or before.used <= before.top or before.cut or before.page == landing.pages - 1:
-            continue
-        move = _filler(key, Gap(before.page, before.bottom - before.used), landing, order, blocks)
-        if move is not None:
-            return move
     for key, (page, opens) in landing.spanning.items():
         if not opens or key in moved or not _is_float(blocks[key]) or page - 1 >= landing.pages - 1:
             continue
@@ -361,6 +398,23 @@ class Gap:
         self.filled += height + extra
         self.notes = self.notes or bool(extra)
         return True
+
+
+def _column_move(landing: Landing, order: list[str], placement: Placement,
+                 blocks: dict[str, ElementTree.Element]) -> tuple[Move, int] | None:
+    """The first float that opens a column after a column left too empty, where it goes instead, and the gap's page."""
+    moved = {move.float for move in placement.moves}
+    for index, column in enumerate(landing.columns[1:], start=1):
+        key = column.first
+        if key is None or key in moved or not _is_float(blocks[key]) or _is_wide(blocks[key]):
+            continue
+        before = landing.columns[index - 1]
+        if before.fill >= MIN_FILL or before.used <= before.top or before.cut or before.page == landing.pages - 1:
+            continue
+        move = _filler(key, Gap(before.page, before.bottom - before.used), landing, order, blocks)
+        if move is not None:
+            return move, before.page
+    return None
 
 
 def _filler(key: str, gap: Gap, landing: Landing, order: list[str], blocks: dict[str, ElementTree.Element],

@@ -6,7 +6,8 @@ moved float changes: the pages before it are the same, box for box. WeasyPrint a
 from the state the page before left (``context.page_maker``: where the text resumes, counters, the page side).
 So a layout after the first one takes the earlier layout's first pages and its state at the page where the
 change begins, and WeasyPrint lays out only the pages from there on: what a move late in an article saves. (A
-figure moved on page 2 of a long document saves a page.)
+figure moved on page 2 of a long document saves a page; there the saving is the first layout's end, which
+``render``'s ``stop`` cuts off once the move shows.)
 
 A page is kept only when nothing carries over from it into the next page but where the text resumes: no footnote
 put off to the next page, no box broken across it out of the flow; and no page is kept when the page uses running
@@ -15,10 +16,12 @@ same (``floats`` moves blocks only later in the document), so the places where p
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+FIRST_CHECK = 4
+"""Pages made before a layout's ``stop`` is first asked (then at 8, 16…: the asking costs a layout a tenth of a page)."""
 _installed = False
 _active: Renderer | None = None
 """The renderer whose layout is running (WeasyPrint's layout functions are patched for the whole process)."""
@@ -51,15 +54,21 @@ class Renderer:
     previous: _Layout | None = None
     kept_pages: int = 0
     """Pages taken from earlier layouts (tests read it)."""
+    stopped_at: int | None = None
+    """The pages the last layout made before ``stop`` ended it (``None``: it went to the end)."""
+    _stop: Callable[[list[Any]], bool] | None = None
     _seed: _Seed | None = None
     _pages: list[tuple[Any, Any, list[Any]]] = field(default_factory=list)
     _carries: list[bool] = field(default_factory=list)
     _context: Any = None
 
-    def render(self, html: Any, from_page: int = 0) -> Any:
-        """``html`` (a ``weasyprint.HTML``) laid out; pages before ``from_page`` are the previous layout's."""
+    def render(self, html: Any, from_page: int = 0, stop: Callable[[list[Any]], bool] | None = None) -> Any:
+        """``html`` (a ``weasyprint.HTML``) laid out; pages before ``from_page`` are the previous layout's. ``stop`` is
+        asked, after ``FIRST_CHECK`` pages made and then each time their number doubles, with the page boxes so
+        far: when it says so, the layout ends there and the document has only those pages (``stopped_at``)."""
         global _active
         install()
+        self._stop, self.stopped_at = stop, None
         if self.font_config is None:
             from weasyprint.text.fonts import FontConfiguration
 
@@ -107,7 +116,10 @@ class Renderer:
         previous_carries = self.previous.carries if self.previous is not None else []
         raw: list[tuple[Any, Any, list[Any]]] = []
         carries: list[bool] = []
+        check = FIRST_CHECK
         for index, page in enumerate(made):
+            if self.stopped_at is not None and index == self.stopped_at:
+                break  # a repagination of a stopped layout: the same pages
             kept = index < len(pages) and page is pages[index]
             if kept and index < len(previous_carries):
                 carries.append(previous_carries[index])
@@ -115,6 +127,14 @@ class Renderer:
                 carries.append(bool(context.reported_footnotes) or bool(context.broken_out_of_flow))
             raw.append((page, page.children, list(page.children[0].children)))
             yield page
+            if self._stop is not None and self.stopped_at is None and index + 1 == check:
+                check *= 2
+                if self._stop([box for box, _, _ in raw]):
+                    self.stopped_at = index + 1
+                    # WeasyPrint would make the next page on its next pass: it is told that page is as it was.
+                    del context.page_maker[index + 2:]
+                    context.page_maker[index + 1][-1]["content_changed"] = False
+                    break
         self._pages, self._carries = raw, carries  # the last repagination's pages are the document's
 
 
