@@ -430,41 +430,77 @@ def test_a_figure_taller_than_the_page_is_scaled_to_fit_with_its_caption(tmp_pat
     assert 0 < drawing.y0 and drawing.y1 < caption.y0 < page.rect.height
 
 
+SAME_PAGES_SCRIPT = ("import sys, pymupdf\n"
+                     "from pathlib import Path\n"
+                     "from mspress.typeset import relayout\n"
+                     "kept, made = [], []\n"
+                     "render = relayout.Renderer.render\n"
+                     "def counting(self, html, from_page=0, stop=None):\n"
+                     "    on = sys.argv[2] == 'on'\n"
+                     "    document = render(self, html, from_page if on else 0, stop if on else None)\n"
+                     "    kept.append(self.kept_pages)\n"
+                     "    made.append(len(document.pages))\n"
+                     "    return document\n"
+                     "relayout.Renderer.render = counting\n"
+                     "from mspress.writers import typesetter\n"
+                     "typesetter.start = lambda: None  # typeset in this process, where it is counted\n"
+                     "from mspress.cli import main\n"
+                     "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
+                     "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
+                     "print(max(kept), len(kept), made[0], made[-1])\n"
+                     "print(pdf.get_toc())\n"
+                     "for page in pdf:\n"
+                     "    print([(round(c[2][0], 2), round(c[2][1], 2), c[0]) for t in page.get_texttrace() for c in t['chars']])\n"
+                     "    print([(d['rect'], d['type']) for d in page.get_drawings()], [(l['from'], l.get('uri')) for l in page.get_links()])\n")
+
+
+def layouts_on_and_off(tmp_path: Path, body: str, css: str = "") -> tuple[list[int], list[int]]:
+    """Build ``body`` with the kept pages and the first layout's early end (on) and with whole layouts (off); assert
+    the same pages glyph for glyph. Gives (most pages kept, layouts, pages of the first, pages of the last) for each."""
+    outputs = {}
+    for mode in ("off", "on"):
+        root = two_column_project(tmp_path / mode, body)
+        if css:
+            (root / "templates").mkdir()
+            print_css = (REPO / "mspress" / "templates" / "print.css").read_text(encoding="utf-8")
+            (root / "templates" / "print.css").write_text(print_css + css, encoding="utf-8")
+        result = subprocess.run([sys.executable, "-c", SAME_PAGES_SCRIPT, str(root), mode], cwd=REPO, capture_output=True,
+                                text=True, check=True)
+        outputs[mode] = result.stdout.splitlines()
+    assert outputs["on"][2:] == outputs["off"][2:]
+    return [int(n) for n in outputs["on"][1].split()], [int(n) for n in outputs["off"][1].split()]
+
+
 def test_a_layout_after_a_move_keeps_the_pages_before_it_as_a_full_layout_would_make_them(tmp_path: Path) -> None:
     # typeset/relayout.py starts the next layout at the page the move changes, and the first layout ends once its
     # pages show the move (floats._FirstMove): the same pages, fewer laid out.
-    script = ("import sys, pymupdf\n"
-              "from pathlib import Path\n"
-              "from mspress.typeset import relayout\n"
-              "kept, made = [], []\n"
-              "render = relayout.Renderer.render\n"
-              "def counting(self, html, from_page=0, stop=None):\n"
-              "    on = sys.argv[2] == 'on'\n"
-              "    document = render(self, html, from_page if on else 0, stop if on else None)\n"
-              "    kept.append(self.kept_pages)\n"
-              "    made.append(len(document.pages))\n"
-              "    return document\n"
-              "relayout.Renderer.render = counting\n"
-              "from mspress.writers import typesetter\n"
-              "typesetter.start = lambda: None  # typeset in this process, where it is counted\n"
-              "from mspress.cli import main\n"
-              "assert main(['build', '-C', sys.argv[1], '--format', 'pdf']) == 0\n"
-              "pdf = pymupdf.open(Path(sys.argv[1]) / 'output' / 'manuscript.pdf')\n"
-              "print(max(kept), len(kept), made[0], made[-1])\n"
-              "print(pdf.get_toc())\n"
-              "for page in pdf:\n"
-              "    print([(round(c[2][0], 2), round(c[2][1], 2), c[0]) for t in page.get_texttrace() for c in t['chars']])\n"
-              "    print([(d['rect'], d['type']) for d in page.get_drawings()], [(l['from'], l.get('uri')) for l in page.get_links()])\n")
-    outputs = {}
-    for mode in ("off", "on"):
-        root = two_column_project(tmp_path / mode, figure_after(14, total=80))
-        result = subprocess.run([sys.executable, "-c", script, str(root), mode], cwd=REPO, capture_output=True, text=True, check=True)
-        outputs[mode] = result.stdout.splitlines()
-    kept, layouts, first, last = map(int, outputs["on"][1].split())
-    assert layouts >= 2 and kept >= 1, outputs["on"][1]  # the figure moved, and the page before the move was kept
-    assert first < last >= 8, outputs["on"][1]  # the first layout stopped at the move, before the end
-    assert outputs["off"][1].split()[0] == "0" and outputs["off"][1].split()[2] == outputs["off"][1].split()[3]
-    assert outputs["on"][2:] == outputs["off"][2:]
+    (kept, layouts, first, last), off = layouts_on_and_off(tmp_path, figure_after(14, total=80))
+    assert layouts >= 2 and kept >= 1  # the figure moved, and the page before the move was kept
+    assert first < last >= 8  # the first layout stopped at the move, before the end
+    assert off[0] == 0 and off[2] == off[3]
+
+
+def test_a_layout_wanting_its_page_count_is_not_cut_short(tmp_path: Path) -> None:
+    # counter(pages) makes WeasyPrint lay the pages out again once it knows their number: a layout cut short would
+    # send it looking for the pages it never made.
+    (_, layouts, first, last), _ = layouts_on_and_off(tmp_path, figure_after(14, total=80),
+                                                      '\n.front .title::after { content: " (" counter(pages) ")"; }\n')
+    assert layouts >= 2 and first == last
+
+
+def test_a_first_layout_cut_short_does_not_take_a_later_move_s_place(tmp_path: Path) -> None:
+    # Seven figures and a table too wide for its column late on: every move and the widening still fit in the
+    # layouts allowed, the first layout's early end not counted among them.
+    parts = ["# 引言\n\n", "见@fig:tall0。引用[@wang2020; @smith2019; @lee2018]。\n\n"]
+    figures = [14, 30, 46, 60, 76, 85, 100]
+    for i in range(1, 111):
+        parts.append(f"{PARAGRAPH}第{i}段。\n\n")
+        if i in figures:
+            parts.append(f"![一幅高的示意图{figures.index(i)}](figures/tall.svg){{#fig:tall{figures.index(i)}}}\n\n")
+        if i == 70:
+            parts.append(WIDE_TABLE + "\n")
+    (_, layouts, first, last), off = layouts_on_and_off(tmp_path, "".join(parts))
+    assert first < last and layouts == off[1] + 1
 
 
 def test_no_page_is_kept_when_the_page_uses_running_elements(tmp_path: Path) -> None:

@@ -130,7 +130,8 @@ def place_floats(parse: Callable[[], Any], render: Render) -> tuple[Any, list[El
     placement = Placement()
     best: tuple[tuple[int, int, float], Any, list[ElementTree.Element]] | None = None
     changed_page = 0
-    for attempt in range(MAX_LAYOUTS):
+    cut_short = 0  # 1 once the first layout ended at its first move: it does not count among MAX_LAYOUTS
+    for attempt in range(MAX_LAYOUTS + 1):
         html = parse()
         blocks = _number_blocks(html.etree_element)
         _apply(placement, blocks, html.etree_element)
@@ -139,12 +140,14 @@ def place_floats(parse: Callable[[], Any], render: Render) -> tuple[Any, list[El
         document = render(html, changed_page, first_move)
         landing = _landing(document)
         widen = [key for key in landing.too_wide if key not in placement.widened]
-        if first_move is None or first_move.move is None:  # a whole layout: it may be the best
+        if first_move is not None and first_move.move is not None:
+            cut_short = 1
+        else:  # a whole layout: it may be the best
             count, deficit = landing.shortfall()
             score = (-len(widen), -count, -deficit)
             if best is None or score > best[0]:
                 best = (score, document, [blocks[key] for key in placement.widened])
-        if attempt == MAX_LAYOUTS - 1:
+        if attempt == MAX_LAYOUTS - 1 + cut_short:
             break
         move = first_move.move if first_move is not None and first_move.move is not None else _next_move(
             landing, list(blocks), placement, blocks)
@@ -337,9 +340,15 @@ class _FirstMove:
     def __call__(self, pages: list[Any]) -> bool:
         landing = _landing(_Made(pages))
         found = _column_move(landing, self.order, Placement(), self.blocks)
-        if found is not None and found[1] <= len(pages) - 1 - PAGES_AFTER_GAP:
+        if found is not None and found[1] <= len(pages) - 1 - PAGES_AFTER_GAP and self._settled(found[0], landing):
             self.move = found[0]
         return self.move is not None
+
+    def _settled(self, move: Move, landing: Landing) -> bool:
+        """Whether the text that fills the gap ends inside the pages made (the block after it has landed), so its
+        heights, and the footnotes it calls, are all known."""
+        after = self.order.index(move.after)
+        return after + 1 < len(self.order) and self.order[after + 1] in landing.heights
 
 
 class _Made:

@@ -65,7 +65,8 @@ class Renderer:
     def render(self, html: Any, from_page: int = 0, stop: Callable[[list[Any]], bool] | None = None) -> Any:
         """``html`` (a ``weasyprint.HTML``) laid out; pages before ``from_page`` are the previous layout's. ``stop`` is
         asked, after ``FIRST_CHECK`` pages made and then each time their number doubles, with the page boxes so
-        far: when it says so, the layout ends there and the document has only those pages (``stopped_at``)."""
+        far: when it says so, the layout ends there and the document has only those pages (``stopped_at``). It is
+        not asked on the last page, nor when WeasyPrint would lay the pages out again (``_may_stop``)."""
         global _active
         install()
         self._stop, self.stopped_at = stop, None
@@ -118,8 +119,6 @@ class Renderer:
         carries: list[bool] = []
         check = FIRST_CHECK
         for index, page in enumerate(made):
-            if self.stopped_at is not None and index == self.stopped_at:
-                break  # a repagination of a stopped layout: the same pages
             kept = index < len(pages) and page is pages[index]
             if kept and index < len(previous_carries):
                 carries.append(previous_carries[index])
@@ -129,13 +128,21 @@ class Renderer:
             yield page
             if self._stop is not None and self.stopped_at is None and index + 1 == check:
                 check *= 2
-                if self._stop([box for box, _, _ in raw]):
+                if _may_stop(context, index) and self._stop([box for box, _, _ in raw]):
                     self.stopped_at = index + 1
                     # WeasyPrint would make the next page on its next pass: it is told that page is as it was.
                     del context.page_maker[index + 2:]
                     context.page_maker[index + 1][-1]["content_changed"] = False
                     break
         self._pages, self._carries = raw, carries  # the last repagination's pages are the document's
+
+
+def _may_stop(context: Any, index: int) -> bool:
+    """Whether a layout may end after page ``index``: the document goes on after it, and nothing will make WeasyPrint
+    lay the pages out again (a page counter, a ``target-counter()``): that pass would look for the pages cut off."""
+    maker = context.page_maker
+    return (maker[index + 1][0] is not None and not _targets_looked_up(context.target_collector)
+            and not any(state["content_changed"] or state["pages_wanted"] for *_, state in maker[:index + 1]))
 
 
 def _running(context: Any) -> bool:
