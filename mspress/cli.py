@@ -125,7 +125,8 @@ def _project_options(cmd: argparse.ArgumentParser, default: object) -> None:
 
 def run(prog: str = "mspress") -> NoReturn:
     """The ``mspress`` command, ``python -m mspress`` and ``build.py``: ``main``, then the process ends without the
-    interpreter's teardown, which frees every module and object one by one (0.1–0.2 s after a build, 15 ms of ``check``)."""
+    interpreter's teardown, which frees every module and object one by one (up to 0.2 s after a build, 15 ms after
+    ``check``)."""
     code = main(prog=prog)
     # The normal exit where it matters: a thread still working (pandoc after an early error) is waited for, a profiler
     # or coverage tracer writes its report after this returns, ``python -i`` gives its prompt.
