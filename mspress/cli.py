@@ -132,13 +132,10 @@ def run(prog: str = "mspress") -> NoReturn:
     # or coverage tracer writes its report after this returns, ``python -i`` gives its prompt.
     if threading.active_count() > 1 or sys.gettrace() is not None or sys.getprofile() is not None or sys.flags.inspect:
         sys.exit(code)
+    from mspress.writers.output import flush_standard_streams
+
     atexit._run_exitfuncs()  # what the normal exit runs
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:  # None: the descriptor was closed when Python started
-                stream.flush()
-        except (OSError, ValueError):  # the reader went away
-            pass
+    flush_standard_streams()
     os._exit(code)
 
 

@@ -180,11 +180,8 @@ def _preload(formats: tuple[str, ...]) -> None:
     import mspress.writers.html  # noqa: F401
 
     if not formats or "pdf" in formats:
-        from mspress.typeset import columns, weasyprint_patch
-        from mspress.writers.pdf import import_weasyprint
+        from mspress.writers.pdf import prepare
 
-        import_weasyprint()
-        weasyprint_patch.install()
-        columns.install()
+        prepare()
     if not formats or "docx" in formats:
         import mspress.writers.docx  # noqa: F401

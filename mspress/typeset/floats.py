@@ -138,9 +138,10 @@ def place_floats(parse: Callable[[], Any], render: Render) -> tuple[Any, list[El
         # The first layout ends once its pages show the first move: what follows would be laid out again anyway.
         first_move = _FirstMove(list(blocks), blocks) if attempt == 0 and MAX_LAYOUTS > 1 else None
         document = render(html, changed_page, first_move)
-        landing = _landing(document)
+        landing = _landing([page._page_box for page in document.pages])
         widen = [key for key in landing.too_wide if key not in placement.widened]
-        if first_move is not None and first_move.move is not None:
+        early = first_move.move if first_move is not None else None
+        if early is not None:
             cut_short = 1
         else:  # a whole layout: it may be the best
             count, deficit = landing.shortfall()
@@ -149,8 +150,7 @@ def place_floats(parse: Callable[[], Any], render: Render) -> tuple[Any, list[El
                 best = (score, document, [blocks[key] for key in placement.widened])
         if attempt == MAX_LAYOUTS - 1 + cut_short:
             break
-        move = first_move.move if first_move is not None and first_move.move is not None else _next_move(
-            landing, list(blocks), placement, blocks)
+        move = early if early is not None else _next_move(landing, list(blocks), placement, blocks)
         if move is not None and widen and int(move.after) >= min(int(key) for key in widen):
             move = None  # a widened table changes the page after it: measure again before moving past it
         if not widen and move is None:
@@ -338,7 +338,7 @@ class _FirstMove:
         self.move: Move | None = None
 
     def __call__(self, pages: list[Any]) -> bool:
-        landing = _landing(_Made(pages))
+        landing = _landing(pages)
         found = _column_move(landing, self.order, Placement(), self.blocks)
         if found is not None and found[1] <= len(pages) - 1 - PAGES_AFTER_GAP and self._settled(found[0], landing):
             self.move = found[0]
@@ -349,18 +349,6 @@ class _FirstMove:
         heights, and the footnotes it calls, are all known."""
         after = self.order.index(move.after)
         return after + 1 < len(self.order) and self.order[after + 1] in landing.heights
-
-
-class _Made:
-    """Page boxes as a document has them (``document.pages[i]._page_box``)."""
-
-    def __init__(self, boxes: list[Any]) -> None:
-        self.pages = [_MadePage(box) for box in boxes]
-
-
-@dataclass(frozen=True)
-class _MadePage:
-    _page_box: Any
 
 
 def _next_move(landing: Landing, order: list[str], placement: Placement, blocks: dict[str, ElementTree.Element]) -> Move | None:
@@ -459,13 +447,12 @@ def _is_wide(element: ElementTree.Element) -> bool:
     return "wide" in (element.get("class") or "").split()
 
 
-def _landing(document: Any) -> Landing:
-    """The columns of each page in reading order — a column cut by a page-wide block is one column above it and
+def _landing(pages: list[Any]) -> Landing:
+    """``pages`` (WeasyPrint's page boxes): the columns of each page in reading order — a column cut by a page-wide block is one column above it and
     another below — and the blocks in them."""
-    landing = Landing(pages=len(document.pages))
-    note_heights = _note_heights(document, landing)
-    for number, page in enumerate(document.pages):
-        box = page._page_box
+    landing = Landing(pages=len(pages))
+    note_heights = _note_heights(pages, landing)
+    for number, box in enumerate(pages):
         bottom = box.content_box_y() + box.height
         for child in box.children:
             if type(child).__name__ == "FootnoteAreaBox" and child.children:
@@ -512,12 +499,12 @@ def _landing(document: Any) -> Landing:
     return landing
 
 
-def _note_heights(document: Any, landing: Landing) -> dict[int, float]:
+def _note_heights(pages: list[Any], landing: Landing) -> dict[int, float]:
     """The height of each footnote, by its element's id(); the pages that have footnotes, and what a footnote area
     takes besides its footnotes."""
     heights: dict[int, float] = {}
-    for number, page in enumerate(document.pages):
-        for area in page._page_box.children:
+    for number, page in enumerate(pages):
+        for area in page.children:
             if type(area).__name__ != "FootnoteAreaBox" or not area.children:
                 continue
             landing.note_pages.add(number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from mspress.errors import Location, ManuscriptError
@@ -85,3 +86,13 @@ def _running(pid: int) -> bool:
     except OSError:
         return True  # someone else's process: leave its files
     return True
+
+
+def flush_standard_streams() -> None:
+    """What the command printed, written out before the process ends or forks without Python's own exit."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
+        except (OSError, ValueError):  # the reader went away
+            pass

@@ -22,13 +22,10 @@ def typeset(html: str, base: Path) -> TypesetPdf:
     no network, no files outside the document."""
     import logging
 
-    weasyprint = import_weasyprint()
+    weasyprint = prepare()
     from weasyprint.urls import URLFetcher
 
-    from mspress.typeset import columns, relayout, weasyprint_patch
-
-    weasyprint_patch.install()
-    columns.install()
+    from mspress.typeset import relayout
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -42,6 +39,17 @@ def typeset(html: str, base: Path) -> TypesetPdf:
     # Tagged: headings, paragraphs, lists, tables and figures marked up for screen readers and reflow.
     pdf = document.write_pdf(pdf_tags=True) or b""
     return TypesetPdf(pdf, len(document.pages), tuple(_described(block) for block in widened))
+
+
+def prepare() -> Any:
+    """``weasyprint``, imported, with mspress's typesetting installed: what ``typeset`` needs, done ahead where a
+    process is forked after it (batch workers) or waits for its page (``writers.typesetter``)."""
+    weasyprint = import_weasyprint()
+    from mspress.typeset import columns, weasyprint_patch
+
+    weasyprint_patch.install()
+    columns.install()
+    return weasyprint
 
 
 def import_weasyprint() -> Any:

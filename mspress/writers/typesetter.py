@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mspress.errors import ManuscriptError, SetupError
+from mspress.writers.output import flush_standard_streams
 
 if TYPE_CHECKING:
     from mspress.writers.pdf import TypesetPdf
@@ -88,8 +89,7 @@ def start() -> Typesetter | None:
     """Fork the typesetter, or ``None`` where it would not help or is unsafe (see the module's note)."""
     if not sys.platform.startswith("linux") or "weasyprint" in sys.modules or threading.active_count() > 1:
         return None
-    for stream in (sys.stdout, sys.stderr):
-        _flush(stream)  # else both processes would write what is buffered
+    flush_standard_streams()  # else both processes would write what is buffered
     fds: list[int] = []
     # Ctrl-C between the fork and the child's own handling would run the building process's code in the child.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -113,14 +113,6 @@ def start() -> Typesetter | None:
     return Typesetter(pid, requests_out, replies_in)
 
 
-def _flush(stream: Any) -> None:
-    try:
-        if stream is not None:  # None: the descriptor was closed when Python started
-            stream.flush()
-    except (OSError, ValueError):
-        pass
-
-
 def _serve(parent: int, requests: int, replies: int, others: tuple[int, ...]) -> None:
     """The forked process: get ready, typeset the one page asked for, hand back the PDF (or what went wrong), end."""
     code = 0
@@ -130,12 +122,9 @@ def _serve(parent: int, requests: int, replies: int, others: tuple[int, ...]) ->
         _die_with(parent)
         for fd in others:
             os.close(fd)
-        from mspress.typeset import columns, weasyprint_patch
-        from mspress.writers.pdf import import_weasyprint, typeset
+        from mspress.writers.pdf import prepare, typeset
 
-        import_weasyprint()
-        weasyprint_patch.install()
-        columns.install()
+        prepare()
         with os.fdopen(requests, "rb") as pipe:
             request = pipe.read()
         if request:  # nothing: the build needs no PDF
